@@ -1,0 +1,75 @@
+# peer-plan: ws-server and registry-http with only a C++20 compiler and libc.
+#   make            ./ws-server ./registry-http
+#   make test       unit tests and integration tests, under ASan + UBSan
+#   make client     the WebAssembly client into web/ (needs em++)
+#   make demo       registry-http and three ws-servers; Ctrl+C stops them all
+#   make bench      benchmarks (not part of the tests)   make fuzz   fuzzers
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor
+override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
+override CPPFLAGS += -Iserver
+
+# Exactly one event-loop backend and one process-inspection file per platform.
+ifeq ($(shell uname -s),Linux)
+  PLATFORM_SRCS := server/loop/poller_epoll.cpp server/registry/process_linux.cpp
+else
+  PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/registry/process_bsd.cpp
+endif
+
+LIB_SRCS := $(filter-out server/loop/poller_% server/registry/process_%,$(wildcard server/*/*.cpp)) \
+            $(PLATFORM_SRCS)
+MAINS    := ws-server registry-http
+
+# Release objects live in build/rel, sanitizer objects in build/san.
+REL := build/rel
+SAN := build/san
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
+san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
+
+.PHONY: all test unit integration clean client demo bench fuzz
+all: $(MAINS)
+
+ws-server: $(call rel_objs,server/ws_server.cpp $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+registry-http: $(call rel_objs,server/registry_http.cpp $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+
+$(REL)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+$(SAN)/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
+
+# ---- tests: tests/<dir>/<file>_test.cpp mirrors server/<dir>/<file>.cpp -----
+UNIT_TESTS  := $(filter-out tests/integration/% tests/client/%,$(wildcard tests/*/*_test.cpp))
+CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
+INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
+INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp))
+CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
+GTEST_LIBS  := -lgtest -lgtest_main -pthread
+
+$(SAN)/ws-server: $(call san_objs,server/ws_server.cpp $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+$(SAN)/registry-http: $(call san_objs,server/registry_http.cpp $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
+$(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT) $(LIB_SRCS))
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
+
+# The integration tests start the sanitizer builds of the real binaries.
+test: unit integration
+unit: $(SAN)/unit_tests
+	$(SAN)/unit_tests --gtest_brief=1
+integration: $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
+	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
+
+clean:
+	rm -rf build $(MAINS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,189 @@
+// Message rules on top of the frame codec (RFC 6455 §5.4, §5.5, §7): a
+// continuation needs a message in progress and a new data frame needs none
+// (1002); text is validated as fragments arrive (1007); messages over
+// max_message are refused as soon as that is known (1009). Control frames may
+// come between fragments. Echo keeps the opcode and the bytes; a fragmented
+// message is echoed as one frame once complete.
+#include "app/ws_session.h"
+
+#include "base/log.h"
+#include "http/response.h"
+#include "net/server.h"
+
+namespace app {
+
+using websocket::Decode;
+using websocket::Opcode;
+
+WsSession::WsSession(net::Server& server, UniqueFd fd, const WsConfig& config)
+    : net::Connection(server, std::move(fd)), config_(config) {
+    set_deadline(now_ms() + config_.handshake_timeout_ms);
+}
+
+size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
+    size_t used = 0;
+    if (phase_ == Phase::handshake) {
+        used = handshake(input);
+        if (phase_ != Phase::open) return used;
+    }
+    if (phase_ == Phase::open) {
+        awaiting_pong_ = false;
+        set_deadline(now_ms() + config_.ping_interval_ms);
+    }
+    while (used < input.size() && !closing()) {
+        auto frame = websocket::decode_frame(input.subspan(used), config_.max_message);
+        if (frame.status == Decode::need_more) break;
+        if (frame.status == Decode::bad) {
+            fail(frame.close_code, frame.problem);
+            break;
+        }
+        used += frame.consumed;
+        if (!on_frame(frame)) break;
+    }
+    return used;
+}
+
+size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
+    std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
+    http::Request request;
+    auto parsed = http::parse_request(text, request, config_.head_limits);
+    if (parsed.status == http::Parse::need_more) return 0;
+    if (parsed.status == http::Parse::bad) {
+        std::string problem(parsed.problem);
+        if (parsed.line > 0) problem = "header line " + std::to_string(parsed.line) + ": " + problem;
+        std::string response;
+        http::append_error(response, parsed.http_status, problem, false);
+        write(response);
+        base::info("handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
+        close_after_flush();
+        return input.size();
+    }
+    auto answer = websocket::answer_handshake(request, config_.policy);
+    write(answer.response);
+    if (answer.status != 101) {
+        base::info("handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
+        close_after_flush();
+        return input.size();
+    }
+    phase_ = Phase::open;
+    return parsed.consumed;
+}
+
+bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
+    switch (frame.opcode) {
+    case Opcode::text:
+    case Opcode::binary:
+    case Opcode::continuation:
+        return on_data_frame(frame);
+    case Opcode::ping:
+        if (phase_ == Phase::open) send_frame(Opcode::pong, frame.payload);
+        return true;
+    case Opcode::pong:
+        return true;  // any input already counts as a sign of life
+    case Opcode::close:
+        on_close_frame(frame.payload);
+        return false;
+    }
+    return true;
+}
+
+bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
+    const bool continuing = message_opcode_ != Opcode::continuation;
+    if (frame.opcode == Opcode::continuation && !continuing) {
+        fail(1002, "continuation frame without a message to continue");
+        return false;
+    }
+    if (frame.opcode != Opcode::continuation && continuing) {
+        fail(1002, "new data frame before the fragmented message finished");
+        return false;
+    }
+    const Opcode opcode = continuing ? message_opcode_ : frame.opcode;
+    if (continuing && message_.size() + frame.payload.size() > config_.max_message) {
+        fail(1009, "message exceeds the size limit");
+        return false;
+    }
+    if (opcode == Opcode::text && !utf8_.feed(frame.payload.data(), frame.payload.size())) {
+        fail(1007, "text message is not valid UTF-8");
+        return false;
+    }
+    if (!frame.fin) {
+        message_opcode_ = opcode;
+        message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
+        return true;
+    }
+    if (opcode == Opcode::text && !utf8_.complete()) {
+        fail(1007, "text message ends inside a UTF-8 sequence");
+        return false;
+    }
+    utf8_.reset();
+    if (phase_ != Phase::open) return true;  // closing: data is no longer echoed
+    if (!continuing) {
+        send_frame(opcode, frame.payload);
+        return true;
+    }
+    message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
+    send_frame(opcode, {reinterpret_cast<const uint8_t*>(message_.data()), message_.size()});
+    message_opcode_ = Opcode::continuation;
+    std::string().swap(message_);  // give the memory back: messages can be large
+    return true;
+}
+
+void WsSession::on_close_frame(std::span<const uint8_t> payload) noexcept {
+    auto close = websocket::parse_close_payload(payload);
+    if (close.error_code != 0) return fail(close.error_code, close.problem);
+    // Answer an open close handshake with the same code; if we started it,
+    // this is the answer. Either way the server closes TCP first (§7.1.1).
+    if (phase_ == Phase::open) send_close(close.code, {});
+    phase_ = Phase::closed;
+    close_after_flush();
+}
+
+void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noexcept {
+    uint8_t header[websocket::kMaxHeaderSize];
+    size_t header_size = websocket::write_header(header, opcode, payload.size());
+    write(header, header_size);
+    write(payload.data(), payload.size());
+}
+
+void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
+    std::string payload = websocket::close_payload(code, reason);
+    send_frame(Opcode::close, {reinterpret_cast<const uint8_t*>(payload.data()), payload.size()});
+}
+
+void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
+    base::info("closing connection with " + std::to_string(code) + ": " + std::string(reason));
+    if (phase_ == Phase::open) send_close(code, reason);
+    phase_ = Phase::closed;
+    close_after_flush();
+}
+
+void WsSession::on_deadline() noexcept {
+    switch (phase_) {
+    case Phase::handshake: {
+        std::string response;
+        http::append_error(response, 408, "no complete handshake within " +
+                                              std::to_string(config_.handshake_timeout_ms) + " ms", false);
+        write(response);
+        phase_ = Phase::closed;
+        return close_after_flush();
+    }
+    case Phase::open:
+        if (awaiting_pong_) return fail(1001, "no answer to ping");
+        awaiting_pong_ = true;
+        send_frame(Opcode::ping, {});
+        set_deadline(now_ms() + config_.ping_interval_ms);
+        return;
+    case Phase::closing:
+    case Phase::closed:
+        return abort();
+    }
+}
+
+void WsSession::on_shutdown() noexcept {
+    if (phase_ != Phase::open) return abort();
+    send_close(1001, "server shutting down");
+    phase_ = Phase::closing;
+    set_deadline(now_ms() + config_.close_timeout_ms);
+}
+
+}  // namespace app

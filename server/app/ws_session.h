@@ -1,0 +1,52 @@
+// One WebSocket client of ws-server: the opening handshake, then RFC 6455
+// message handling with echo, pings for idle clients and the close handshake.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "http/request_parser.h"
+#include "net/connection.h"
+#include "websocket/frame.h"
+#include "websocket/handshake.h"
+#include "websocket/utf8.h"
+
+namespace app {
+
+struct WsConfig {
+    uint64_t max_message = 16u << 20;       // bytes in one message, fragments added up (else 1009)
+    int64_t handshake_timeout_ms = 10'000;  // from accept to a complete handshake
+    int64_t ping_interval_ms = 30'000;      // idle this long: ping; no answer in as long again: close
+    int64_t close_timeout_ms = 5'000;       // wait for the peer's close frame after ours
+    http::Limits head_limits;
+    websocket::HandshakePolicy policy;
+};
+
+class WsSession final : public net::Connection {
+public:
+    WsSession(net::Server& server, UniqueFd fd, const WsConfig& config);
+
+private:
+    size_t on_input(std::span<uint8_t> input) noexcept override;
+    void on_deadline() noexcept override;
+    void on_shutdown() noexcept override;
+
+    size_t handshake(std::span<uint8_t> input) noexcept;
+    // Handles one complete frame; false when the connection is failing.
+    bool on_frame(const websocket::DecodeResult& frame) noexcept;
+    bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
+    void on_close_frame(std::span<const uint8_t> payload) noexcept;
+    void send_frame(websocket::Opcode opcode, std::span<const uint8_t> payload) noexcept;
+    void send_close(uint16_t code, std::string_view reason) noexcept;
+    void fail(uint16_t code, std::string_view reason) noexcept;
+
+    enum class Phase : uint8_t { handshake, open, closing, closed };
+    const WsConfig& config_;
+    Phase phase_ = Phase::handshake;
+    bool awaiting_pong_ = false;
+    websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
+    std::string message_;                                                  // its fragments so far
+    websocket::Utf8Validator utf8_;
+};
+
+}  // namespace app

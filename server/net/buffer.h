@@ -1,0 +1,67 @@
+// A growable byte buffer with cheap consumption from the front. Unlike
+// std::string it never zero-fills the space that recv() is about to write.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace net {
+
+class Buffer {
+public:
+    size_t size() const { return end_ - begin_; }
+    bool empty() const { return begin_ == end_; }
+    size_t capacity() const { return capacity_; }
+    uint8_t* data() { return bytes_.get() + begin_; }
+    std::span<uint8_t> span() { return {data(), size()}; }
+    std::string_view view() const { return {reinterpret_cast<const char*>(bytes_.get()) + begin_, size()}; }
+
+    // Room for at least `n` more bytes at the end; returns where to write them.
+    uint8_t* reserve_tail(size_t n);
+    void commit(size_t n) { end_ += n; }
+    void append(const void* data, size_t n) {
+        std::memcpy(reserve_tail(n), data, n);
+        end_ += n;
+    }
+    void append(std::string_view s) { append(s.data(), s.size()); }
+    void consume(size_t n) {
+        begin_ += n;
+        if (begin_ == end_) begin_ = end_ = 0;
+    }
+    void clear() { begin_ = end_ = 0; }
+    // Frees the memory when empty: idle connections should cost almost nothing.
+    void release() {
+        if (empty()) {
+            bytes_.reset();
+            capacity_ = 0;
+        }
+    }
+
+private:
+    std::unique_ptr<uint8_t[]> bytes_;
+    size_t capacity_ = 0;
+    size_t begin_ = 0, end_ = 0;
+};
+
+inline uint8_t* Buffer::reserve_tail(size_t n) {
+    if (capacity_ - end_ >= n) return bytes_.get() + end_;
+    size_t used = size();
+    if (capacity_ >= used + n && begin_ > 0) {  // enough room once compacted
+        std::memmove(bytes_.get(), bytes_.get() + begin_, used);
+    } else {
+        size_t grown = capacity_ ? capacity_ * 2 : 512;
+        while (grown < used + n) grown *= 2;
+        auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
+        if (used) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
+        bytes_ = std::move(bigger);
+        capacity_ = grown;
+    }
+    begin_ = 0;
+    end_ = used;
+    return bytes_.get() + end_;
+}
+
+}  // namespace net

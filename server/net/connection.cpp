@@ -1,0 +1,122 @@
+#include "net/connection.h"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "net/server.h"
+
+namespace net {
+
+int64_t Connection::now_ms() const { return server_.loop().now_ms(); }
+
+void Connection::on_event(const loop::Event& event) noexcept {
+    // Writable needs nothing but the flush() that follows every event.
+    if (event.ready & loop::kReadable) on_readable();
+    flush();
+}
+
+void Connection::on_readable() noexcept {
+    if (state_ != State::open) return read_and_discard();
+    // Read into the shared scratch unless part of a message is already waiting.
+    const bool fresh = in_.empty();
+    size_t room = fresh ? Server::kReadChunk : std::max(Server::kReadChunk, in_.size());
+    uint8_t* into = fresh ? server_.read_scratch() : in_.reserve_tail(room);
+    ssize_t n = ::recv(fd_.get(), into, room, 0);
+    if (n == 0) {
+        on_peer_gone("connection closed by peer");
+        return abort();
+    }
+    if (n < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
+        on_peer_gone(std::strerror(errno));
+        return abort();
+    }
+    std::span<uint8_t> input;
+    if (fresh) {
+        input = {into, static_cast<size_t>(n)};
+    } else {
+        in_.commit(static_cast<size_t>(n));
+        input = in_.span();
+    }
+    size_t used = on_input(input);
+    if (state_ == State::dead) return;
+    if (fresh) {
+        if (used < input.size()) in_.append(input.data() + used, input.size() - used);
+    } else {
+        in_.consume(used);
+    }
+    if (in_.size() > server_.limits().max_input) {
+        // The protocol refuses oversized messages itself; this is the backstop.
+        on_peer_gone("input limit exceeded");
+        abort();
+    }
+}
+
+void Connection::read_and_discard() noexcept {
+    ssize_t n = ::recv(fd_.get(), server_.read_scratch(), Server::kReadChunk, 0);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) abort();
+}
+
+void Connection::write(std::string_view bytes) {
+    if (state_ != State::open || bytes.empty()) return;
+    out_.append(bytes);
+}
+
+void Connection::flush() noexcept {
+    if (state_ == State::dead) return;
+    while (!out_.empty()) {
+        ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
+        if (n > 0) {
+            out_.consume(static_cast<size_t>(n));
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n < 0 && errno == EINTR) continue;
+        on_peer_gone(std::strerror(errno));
+        return abort();
+    }
+    if (out_.empty()) {
+        if (out_.capacity() > 64 * 1024) out_.release();
+        if (state_ == State::flushing) {
+            ::shutdown(fd_.get(), SHUT_WR);
+            state_ = State::lingering;
+            deadline_ms_ = now_ms() + server_.limits().linger_ms;
+        }
+    }
+    update_interest();
+}
+
+void Connection::update_interest() noexcept {
+    // Backpressure: a client that does not read its echoes is not read either.
+    uint8_t want = out_.size() < server_.limits().max_output ? loop::kReadable : 0;
+    if (!out_.empty()) want |= loop::kWritable;
+    if (want == interest_) return;
+    Status st = server_.loop().watch(fd_.get(), want, this);
+    if (!st.ok()) return abort();
+    interest_ = want;
+}
+
+void Connection::close_after_flush() {
+    if (state_ != State::open) return;
+    state_ = State::flushing;
+    deadline_ms_ = now_ms() + server_.limits().linger_ms;
+    in_.clear();
+}
+
+void Connection::abort() {
+    if (state_ == State::dead) return;
+    state_ = State::dead;
+    server_.remove(*this);
+}
+
+void Connection::expire(int64_t now_ms) noexcept {
+    (void)now_ms;
+    if (state_ == State::flushing || state_ == State::lingering) return abort();
+    deadline_ms_ = 0;
+    on_deadline();
+    flush();
+}
+
+}  // namespace net

@@ -1,0 +1,82 @@
+// One accepted TCP connection: its socket, what it has read but not yet
+// handled, and what it has written but the kernel has not yet taken. The
+// protocol (WebSocket, HTTP) is a subclass that sees bytes, never the socket.
+//
+// Reads land in a buffer shared by all connections and only an unfinished
+// remainder is kept per connection; writes made during a callback are sent
+// with one send() when it returns. Idle connections hold no buffers.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "base/unique_fd.h"
+#include "loop/event_loop.h"
+#include "net/buffer.h"
+
+namespace net {
+
+class Server;
+
+class Connection : public loop::Handler {
+public:
+    Connection(Server& server, UniqueFd fd) : server_(server), fd_(std::move(fd)) {}
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    virtual ~Connection() = default;
+
+    int fd() const { return fd_.get(); }
+    bool closing() const { return state_ != State::open; }
+    size_t output_pending() const { return out_.size(); }
+
+    // Queues bytes for the peer; sent when the current callback returns.
+    void write(std::string_view bytes);
+    void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
+    // Sends what is queued, then half-closes and discards input until the peer
+    // closes or the linger time passes (so a final close frame or error body is
+    // not lost to a reset). Further input is not given to the protocol.
+    void close_after_flush();
+    void abort();  // drop the connection now
+
+    // The protocol's deadline (handshake, ping, close timeout); 0 = none.
+    void set_deadline(int64_t monotonic_ms) { deadline_ms_ = monotonic_ms; }
+    int64_t deadline() const { return deadline_ms_; }
+
+    void on_event(const loop::Event& event) noexcept final;
+    void flush() noexcept;      // called by the Server after every callback it makes
+    void expire(int64_t now_ms) noexcept;
+    void release_idle_buffers() noexcept {
+        in_.release();
+        out_.release();
+    }
+
+protected:
+    // New bytes: all unhandled input so far. Returns how many were handled;
+    // the rest is offered again, with more, next time.
+    virtual size_t on_input(std::span<uint8_t> input) noexcept = 0;
+    virtual void on_deadline() noexcept = 0;
+    // The server is stopping: say goodbye (WebSocket close 1001), then close.
+    virtual void on_shutdown() noexcept { close_after_flush(); }
+    // Called when the peer closed or the socket failed (after which the connection is gone).
+    virtual void on_peer_gone(std::string_view /*why*/) noexcept {}
+    Server& server() { return server_; }
+    int64_t now_ms() const;
+
+private:
+    friend class Server;
+    enum class State : uint8_t { open, flushing, lingering, dead };
+    void on_readable() noexcept;
+    void read_and_discard() noexcept;
+    void update_interest() noexcept;
+
+    Server& server_;
+    UniqueFd fd_;
+    Buffer in_;   // unhandled input, only when a message is incomplete
+    Buffer out_;  // output the kernel did not take yet
+    int64_t deadline_ms_ = 0;
+    State state_ = State::open;
+    uint8_t interest_ = 0;
+};
+
+}  // namespace net
