@@ -46,7 +46,8 @@ $(SAN)/%.o: %.cpp
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 
 # ---- tests: tests/<dir>/<file>_test.cpp mirrors server/<dir>/<file>.cpp -----
-UNIT_TESTS  := $(filter-out tests/integration/% tests/client/%,$(wildcard tests/*/*_test.cpp))
+UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/%,\
+                 $(wildcard tests/*/*_test.cpp))
 CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
 INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
 INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp))
@@ -71,5 +72,8 @@ integration: $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
 
 clean:
 	rm -rf build $(MAINS)
+
+# The client, the benchmarks and the fuzzers keep their rules beside their code.
+-include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -49,8 +49,7 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
     auto parsed = http::parse_request(text, request, config_.head_limits);
     if (parsed.status == http::Parse::need_more) return 0;
     if (parsed.status == http::Parse::bad) {
-        std::string problem(parsed.problem);
-        if (parsed.line > 0) problem = "header line " + std::to_string(parsed.line) + ": " + problem;
+        std::string problem = http::describe(parsed);
         std::string response;
         http::append_error(response, parsed.http_status, problem, false);
         write(response);

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what a make target needs and is missing. Debian/Ubuntu: apt-get
+# (through sudo when not root). Elsewhere: prints the exact command to run.
+#   scripts/deps.sh build   compilers and make
+#   scripts/deps.sh test    + GoogleTest, clang's sanitizer runtime
+#   scripts/deps.sh client  + Emscripten
+#   scripts/deps.sh e2e     + Chromium and playwright-core (npm)
+#   scripts/deps.sh all     everything `make check` uses
+set -euo pipefail
+want=${1:-all}
+
+packages=()
+need() {  # need <command, or file glob> <debian package>
+    if [[ $1 == /* ]]; then compgen -G "$1" >/dev/null || packages+=("$2")
+    else command -v "$1" >/dev/null 2>&1 || packages+=("$2"); fi
+}
+
+need g++ g++
+need make make
+case $want in test|e2e|all) need /usr/include/gtest/gtest.h libgtest-dev
+                            need clang++-14 clang-14
+                            need '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' libclang-rt-14-dev ;; esac
+case $want in client|e2e|all) need em++ emscripten ;; esac
+case $want in e2e|all) need chromium chromium
+                       need node nodejs
+                       need npm npm ;; esac
+
+if ((${#packages[@]})); then
+    if command -v apt-get >/dev/null 2>&1; then
+        sudo=""
+        [[ $(id -u) == 0 ]] || sudo="sudo"
+        echo "deps: installing ${packages[*]}"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null
+    else
+        echo "deps: missing ${packages[*]}; install them with your package manager, e.g." >&2
+        echo "  brew install llvm emscripten googletest chromium node" >&2
+        exit 1
+    fi
+fi
+
+case $want in e2e|all)
+    if [[ ! -d node_modules/playwright-core ]]; then
+        echo "deps: npm ci (playwright-core; it never downloads a browser)"
+        PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null
+    fi ;;
+esac

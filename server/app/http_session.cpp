@@ -1,0 +1,175 @@
+// registry-http's request handling. Methods: GET and HEAD (same headers, no
+// body), OPTIONS (CORS preflight, 204); others 405 with Allow. Requests with a
+// body are refused with 413 and the connection closed, since the body would
+// otherwise be read as the next request. The Host header must name loopback
+// (403 otherwise: the DNS-rebinding guard); CORS headers name the requesting
+// origin only when it is a loopback origin, never "*".
+#include "app/http_session.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "http/response.h"
+#include "http/security.h"
+#include "net/server.h"
+
+namespace app {
+
+namespace {
+
+constexpr std::string_view kAllow = "Allow: GET, HEAD, OPTIONS\r\n";
+
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find_first_of("?#"));
+}
+
+// Headers every answer carries: CORS for loopback pages, and keep-alive for
+// HTTP/1.0 clients that asked for it.
+std::string common_headers(const http::Request& request) {
+    std::string headers = "Vary: Origin\r\n";
+    std::string_view origin = request.header("Origin");
+    if (http::is_loopback_origin(origin)) {
+        headers += "Access-Control-Allow-Origin: ";
+        headers += origin;
+        headers += "\r\n";
+    }
+    if (request.version_minor == 0 && request.keep_alive()) headers += "Connection: keep-alive\r\n";
+    return headers;
+}
+
+}  // namespace
+
+HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site)
+    : net::Connection(server, std::move(fd)), site_(site) {
+    set_deadline(now_ms() + site_.config.idle_timeout_ms);
+}
+
+size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
+    std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
+    size_t used = 0;
+    while (used < text.size() && !closing()) {
+        if (!in_request_) {
+            in_request_ = true;
+            set_deadline(now_ms() + site_.config.request_timeout_ms);
+        }
+        http::Request request;
+        auto parsed = http::parse_request(text.substr(used), request, site_.config.head_limits);
+        if (parsed.status == http::Parse::need_more) break;
+        if (parsed.status == http::Parse::bad) {
+            refuse(parsed.http_status, http::describe(parsed), false);
+            return text.size();
+        }
+        used += parsed.consumed;
+        in_request_ = false;
+        head_ = false;
+        if (!respond(request)) {
+            close_after_flush();
+            return text.size();
+        }
+    }
+    if (!in_request_) set_deadline(now_ms() + site_.config.idle_timeout_ms);
+    return used;
+}
+
+void HttpSession::on_deadline() noexcept {
+    if (in_request_) refuse(408, "request head not complete within " +
+                                     std::to_string(site_.config.request_timeout_ms) + " ms", false);
+    else close_after_flush();  // idle keep-alive connection
+}
+
+void HttpSession::refuse(int status, std::string_view message, bool keep_alive, std::string_view extra) noexcept {
+    std::string response;
+    http::append_error(response, status, message, keep_alive, extra);
+    if (head_) response.resize(response.find("\r\n\r\n") + 4);  // HEAD: same headers, no body
+    write(response);
+    if (!keep_alive) close_after_flush();
+}
+
+bool HttpSession::respond(const http::Request& request) noexcept {
+    const bool keep_alive = request.keep_alive();
+    head_ = request.method == "HEAD";
+    if (!site_.config.allow_any_host && !http::is_loopback_host(request.host())) {
+        refuse(403, "Host '" + std::string(request.host().substr(0, 100)) + "' is not a loopback name", false);
+        return false;
+    }
+    std::string_view length = request.header("Content-Length");
+    if ((!length.empty() && length != "0") || !request.header("Transfer-Encoding").empty()) {
+        refuse(413, "request bodies are not accepted", false);
+        return false;
+    }
+    const std::string common = common_headers(request);
+    if (request.method == "OPTIONS") {
+        std::string response;
+        std::string extra = common + std::string(kAllow) +
+                            "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
+                            "Access-Control-Allow-Headers: Content-Type\r\n"
+                            "Access-Control-Max-Age: 600\r\n";
+        http::append_head(response, http::ResponseHead{204, {}, 0, keep_alive, extra});
+        write(response);
+        return keep_alive;
+    }
+    const bool head = head_;
+    if (request.method != "GET" && !head) {
+        refuse(405, "method " + std::string(request.method.substr(0, 20)) + " is not allowed", keep_alive,
+               kAllow);
+        return keep_alive;
+    }
+    std::string_view path = path_of(request.path());
+    if (path == "/api/registry" || path == "/registry") serve_registry(request, head, common);
+    else serve_file(request, head, common);
+    return keep_alive;
+}
+
+void HttpSession::serve_registry(const http::Request& request, bool head, const std::string& common) noexcept {
+    const bool keep_alive = request.keep_alive();
+    auto body = site_.registry.json();
+    if (!body.ok()) {
+        // A corrupt file: say where, as JSON, so the page can show it.
+        base::warn(body.error().message);
+        std::string error_body = site_.registry.error_json(body.error().message);
+        std::string response;
+        http::append_head(response, http::ResponseHead{500, "application/json", error_body.size(), keep_alive,
+                                                       common + "Cache-Control: no-store\r\n"});
+        if (!head) response += error_body;
+        write(response);
+        return;
+    }
+    std::string response;
+    http::append_head(response, http::ResponseHead{200, "application/json", body.value()->size(), keep_alive,
+                                                   common + "Cache-Control: no-store\r\n"});
+    write(response);
+    if (!head) write(*body.value());
+}
+
+void HttpSession::serve_file(const http::Request& request, bool head, const std::string& common) noexcept {
+    const bool keep_alive = request.keep_alive();
+    auto file = site_.files.resolve(request.path(), request.header("If-None-Match"),
+                                    request.header("If-Modified-Since"));
+    if (file.status != 200 && file.status != 304) return refuse(file.status, file.problem, keep_alive);
+    std::string extra = common + "Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n";
+    extra += "ETag: " + file.etag + "\r\nLast-Modified: " + file.last_modified + "\r\n";
+    std::string response;
+    if (file.status == 304 || head) {
+        http::append_head(response, http::ResponseHead{file.status, file.content_type, file.size, keep_alive, extra});
+        return write(response);
+    }
+    if (file.size > site_.config.max_file_size)
+        return refuse(500, std::string(path_of(request.target)) + " is larger than the file size limit", keep_alive);
+    UniqueFd fd(::open(file.path_on_disk.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    if (!fd) return refuse(404, std::string(path_of(request.target)), keep_alive);
+    std::string body(file.size, '\0');
+    size_t got = 0;
+    while (got < body.size()) {
+        ssize_t n = ::read(fd.get(), body.data() + got, body.size() - got);
+        if (n <= 0) break;
+        got += static_cast<size_t>(n);
+    }
+    if (got != body.size()) return refuse(500, std::string(path_of(request.target)) + " changed while being read", keep_alive);
+    http::append_head(response, http::ResponseHead{200, file.content_type, file.size, keep_alive, extra});
+    write(response);
+    write(body);
+}
+
+}  // namespace app

@@ -1,0 +1,49 @@
+// One client of registry-http: HTTP/1.1 with keep-alive and pipelining, the
+// registry at /api/registry (and /registry), static files for everything else.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "app/registry_cache.h"
+#include "http/request_parser.h"
+#include "http/static_files.h"
+#include "net/connection.h"
+
+namespace app {
+
+struct HttpConfig {
+    http::Limits head_limits;
+    int64_t request_timeout_ms = 10'000;  // from a request's first byte to its last header
+    int64_t idle_timeout_ms = 60'000;     // keep-alive connection with no request
+    bool allow_any_host = false;
+    uint64_t max_file_size = 64u << 20;
+};
+
+// What all connections share: configuration, the web root and the registry.
+struct HttpSite {
+    HttpConfig config;
+    http::StaticFiles files;
+    RegistryCache& registry;
+};
+
+class HttpSession final : public net::Connection {
+public:
+    HttpSession(net::Server& server, UniqueFd fd, HttpSite& site);
+
+private:
+    size_t on_input(std::span<uint8_t> input) noexcept override;
+    void on_deadline() noexcept override;
+
+    // Answers one complete request; false when the connection must close.
+    bool respond(const http::Request& request) noexcept;
+    void serve_registry(const http::Request& request, bool head, const std::string& common) noexcept;
+    void serve_file(const http::Request& request, bool head, const std::string& common) noexcept;
+    void refuse(int status, std::string_view message, bool keep_alive, std::string_view extra = {}) noexcept;
+
+    HttpSite& site_;
+    bool in_request_ = false;  // part of a request head has arrived
+    bool head_ = false;        // the request being answered is a HEAD
+};
+
+}  // namespace app

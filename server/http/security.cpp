@@ -1,0 +1,57 @@
+// Loopback Host and Origin checks (SPEC "Security defaults"). Deliberately an
+// allow-list of three exact spellings: a name that merely starts or ends like
+// one ("localhost.evil.com", "127.0.0.1.nip.io") is how DNS rebinding gets in.
+// Other loopback spellings (127.0.0.2, [0:0::1], "localhost.") are refused too;
+// a user who needs them binds and browses with one of the three.
+#include "http/security.h"
+
+namespace http {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+// 1-5 digits, value 1-65535.
+bool is_port(std::string_view digits) noexcept {
+    if (digits.empty() || digits.size() > 5) return false;
+    unsigned value = 0;
+    for (char c : digits) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + static_cast<unsigned>(c - '0');
+    }
+    return value >= 1 && value <= 65535;
+}
+
+bool is_loopback_name(std::string_view name) noexcept {
+    return iequals(name, "localhost") || name == "127.0.0.1" || name == "[::1]";
+}
+
+}  // namespace
+
+bool is_loopback_host(std::string_view host_header) noexcept {
+    // An IPv6 literal holds colons of its own, so the port separator is the
+    // last colon, and only after the closing bracket.
+    size_t colon = host_header.rfind(':');
+    size_t bracket = host_header.rfind(']');
+    if (colon == std::string_view::npos || (bracket != std::string_view::npos && colon < bracket))
+        return is_loopback_name(host_header);
+    return is_loopback_name(host_header.substr(0, colon)) && is_port(host_header.substr(colon + 1));
+}
+
+bool is_loopback_origin(std::string_view origin) noexcept {
+    for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+        if (origin.size() > scheme.size() && iequals(origin.substr(0, scheme.size()), scheme))
+            return is_loopback_host(origin.substr(scheme.size()));
+    }
+    return false;
+}
+
+}  // namespace http

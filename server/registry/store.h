@@ -1,0 +1,57 @@
+// The registry file on disk: {"servers": [...]} in the seeds' 2-space layout.
+// Writers serialise on flock(LOCK_EX) of "<path>.lock" (created 0600, never
+// deleted, so every writer locks the same inode) and replace the file
+// atomically: mkstemp in the same folder, write, fsync, rename, fsync the
+// folder. Readers never lock and never write: rename makes every read see a
+// whole old or a whole new file. Nothing is ever truncated in place.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "json/value.h"
+#include "registry/entry.h"
+
+namespace registry {
+
+inline constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
+
+// flag_value if not empty, else $PEER_PLAN_REGISTRY if not empty, else
+// $HOME/.peer-plan/servers.json (the password database's home when $HOME is
+// unset). "" only when none of these exist.
+std::string resolve_path(std::string_view flag_value);
+
+class Store {
+public:
+    explicit Store(std::string path);
+    const std::string& path() const { return path_; }
+
+    // Under the lock: read the file (missing or empty = {"servers": []}); one
+    // that is not valid JSON, or not an object with a "servers" array, is
+    // renamed to "<path>.corrupt-<unix ms>" with a warning (base::warn) naming
+    // line and column, and a fresh registry is started. Then `change` edits the
+    // servers array (other top-level members and unknown entry fields are
+    // kept) and the result replaces the file. The folder is created (0700,
+    // last component only) if missing; the file is always created 0600.
+    Status update(const std::function<void(json::Value::Array& servers)>& change);
+
+    // The whole document, without locking or writing. A missing file or
+    // folder (or an empty file) is {"servers": []}. A corrupt file is an
+    // Error "<path> line 4, column 17: expected ',' or '}'" and stays put.
+    Result<json::Value> read() const;
+
+private:
+    std::string path_;
+};
+
+// One update: drop entries with the same port, drop entries that are not
+// live (entry_is_live), append the new one.
+Status register_entry(Store& store, const Entry& entry);
+// One update: remove the entries with this id, nothing else.
+Status unregister_entry(Store& store, std::string_view id);
+// read(), keeping only the entries for which entry_is_live holds.
+Result<json::Value::Array> live_entries(const Store& store);
+
+}  // namespace registry

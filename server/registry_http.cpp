@@ -1,0 +1,132 @@
+// registry-http: serves the registry as JSON at /api/registry and the web
+// client from a folder. It only reads the registry file. Exit codes: 0 after a
+// clean stop, 1 when it cannot start, 2 for a bad command line.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdio>
+#include <string>
+
+#include "app/flags.h"
+#include "app/http_session.h"
+#include "base/log.h"
+#include "loop/event_loop.h"
+#include "net/server.h"
+
+namespace {
+
+constexpr std::string_view kVersion = "registry-http 1.0.0";
+constexpr std::string_view kSynopsis =
+    "Usage: registry-http [flags]\n"
+    "Serves the peer-plan registry at /api/registry and the web client at /.";
+
+struct Options {
+    std::string host = "127.0.0.1";
+    uint64_t port = 5173;
+    std::string registry;
+    std::string web;
+    uint64_t max_header = 16u << 10;
+    uint64_t max_connections = 10'000;
+    int64_t request_timeout_ms = 10'000;
+    int64_t idle_timeout_ms = 60'000;
+    bool allow_any_host = false;
+};
+
+app::Flags make_flags(Options& o) {
+    app::Flags f;
+    f.add_string("host", "address to listen on", &o.host);
+    f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
+    f.add_string("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    f.add_string("web", "folder served at / (default ./web, else web/ beside this program)", &o.web);
+    f.add_size("max-header", "largest request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
+    f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
+    f.add_duration("request-timeout", "time allowed to send a request head", &o.request_timeout_ms, 10);
+    f.add_duration("idle-timeout", "keep-alive connection closed after this long without a request",
+                   &o.idle_timeout_ms, 10);
+    f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
+    return f;
+}
+
+// ./web when run from a checkout, else the web/ folder installed beside the binary.
+std::string default_web_dir(const char* argv0) {
+    if (::access("web/index.html", R_OK) == 0) return "web";
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    std::string program = n > 0 ? std::string(self, static_cast<size_t>(n)) : std::string(argv0);
+    size_t slash = program.rfind('/');
+    return slash == std::string::npos ? "web" : program.substr(0, slash) + "/web";
+}
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "registry-http: %s\n", message.c_str());
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    app::Flags flags = make_flags(options);
+    std::string error;
+    switch (flags.parse(argc, argv, &error)) {
+    case app::Flags::Outcome::help:
+        std::printf("%s", flags.usage(kSynopsis).c_str());
+        return 0;
+    case app::Flags::Outcome::version:
+        std::printf("%s\n", kVersion.data());
+        return 0;
+    case app::Flags::Outcome::bad:
+        std::fprintf(stderr, "registry-http: %s\n\n%s", error.c_str(), flags.usage(kSynopsis).c_str());
+        return 2;
+    case app::Flags::Outcome::run:
+        break;
+    }
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+
+    std::string web = options.web.empty() ? default_web_dir(argv[0]) : options.web;
+    auto files = http::StaticFiles::open(web);
+    if (!files.ok()) return fail("--web " + web + ": " + files.error().message);
+    app::RegistryCache registry(registry::resolve_path(options.registry));
+    app::HttpConfig config;
+    config.head_limits.max_header_bytes = options.max_header;
+    config.head_limits.max_request_line = std::min<size_t>(options.max_header, config.head_limits.max_request_line);
+    config.request_timeout_ms = options.request_timeout_ms;
+    config.idle_timeout_ms = options.idle_timeout_ms;
+    config.allow_any_host = options.allow_any_host;
+    app::HttpSite site{config, std::move(files.value()), registry};
+
+    auto loop = loop::EventLoop::create();
+    if (!loop.ok()) return fail(loop.error().message);
+    auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
+    if (!listener.ok()) return fail(listener.error().message);
+    net::Limits limits;
+    limits.max_input = options.max_header + 1;
+    limits.max_connections = options.max_connections;
+    limits.tick_ms = std::clamp<int64_t>(std::min(options.request_timeout_ms, options.idle_timeout_ms) / 4, 5, 250);
+    net::Server server(loop.value(), std::move(listener.value()), limits,
+                       [&site](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           return std::make_unique<app::HttpSession>(s, std::move(fd), site);
+                       });
+    if (Status st = server.start(); !st.ok()) return fail(st.error().message);
+    for (int signo : {SIGINT, SIGTERM}) {
+        Status st = loop.value().on_signal(signo, [&](int) {
+            server.shutdown(1'000, [&] { loop.value().stop(); });
+        });
+        if (!st.ok()) return fail(st.error().message);
+    }
+
+    std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+    std::printf("registry-http listening on http://%s:%u/ (registry %s, web %s)\n", shown_host.c_str(),
+                server.port(), registry.path().c_str(), web.c_str());
+    std::fflush(stdout);
+    Status ran = loop.value().run();
+    if (!ran.ok()) return fail(ran.error().message);
+    base::info("registry-http stopped");
+    return 0;
+}

@@ -1,0 +1,161 @@
+// ws-server: one WebSocket echo server on a port the kernel picks, announced
+// in the registry file while it runs. Exit codes: 0 after a clean stop, 1 when
+// it cannot start (port, registry), 2 for a bad command line.
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "app/flags.h"
+#include "app/ws_session.h"
+#include "base/log.h"
+#include "loop/event_loop.h"
+#include "net/server.h"
+#include "registry/entry.h"
+#include "registry/store.h"
+
+namespace {
+
+constexpr std::string_view kVersion = "ws-server 1.0.0";
+
+struct Options {
+    std::string host = "127.0.0.1";
+    uint64_t port = 0;
+    std::string registry;
+    std::string id;
+    uint64_t max_message = 16u << 20;
+    uint64_t max_header = 16u << 10;
+    uint64_t max_output = 4u << 20;
+    uint64_t max_connections = 50'000;
+    int64_t handshake_timeout_ms = 10'000;
+    int64_t ping_interval_ms = 30'000;
+    int64_t close_timeout_ms = 5'000;
+    std::vector<std::string> allowed_origins;
+    bool allow_any_origin = false;
+    bool allow_any_host = false;
+};
+
+app::Flags make_flags(Options& o) {
+    app::Flags f;
+    f.add_string("host", "address to listen on", &o.host);
+    f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
+    f.add_string("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    f.add_string("id", "id in the registry (default server-<unix ms>-<6 random base-36 chars>)", &o.id);
+    f.add_size("max-message", "largest message, fragments added up (bigger: close 1009)", &o.max_message, 125,
+               1u << 30);
+    f.add_size("max-header", "largest handshake request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
+    f.add_size("max-output", "outgoing buffer per client; above it the client is not read", &o.max_output, 4096,
+               1u << 30);
+    f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
+    f.add_duration("handshake-timeout", "time allowed for the opening handshake", &o.handshake_timeout_ms, 10);
+    f.add_duration("ping-interval", "idle this long: ping; no answer as long again: close", &o.ping_interval_ms,
+                   10);
+    f.add_duration("close-timeout", "wait for the client's close frame after ours", &o.close_timeout_ms, 10);
+    f.add_list("allow-origin", "also accept this Origin (repeatable), e.g. https://app.example", &o.allowed_origins);
+    f.add_bool("allow-any-origin", "accept every Origin, including null (unsafe)", &o.allow_any_origin);
+    f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
+    return f;
+}
+
+// 10,000 clients need more descriptors than the usual soft limit of 1024.
+void raise_fd_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+int fail(const std::string& message) {
+    std::fprintf(stderr, "ws-server: %s\n", message.c_str());
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    app::Flags flags = make_flags(options);
+    std::string error;
+    switch (flags.parse(argc, argv, &error)) {
+    case app::Flags::Outcome::help:
+        std::printf("%s", flags.usage("Usage: ws-server [flags]\nA WebSocket echo server, registered in the "
+                                      "peer-plan registry while it runs.").c_str());
+        return 0;
+    case app::Flags::Outcome::version:
+        std::printf("%s\n", kVersion.data());
+        return 0;
+    case app::Flags::Outcome::bad:
+        std::fprintf(stderr, "ws-server: %s\n\n%s", error.c_str(), flags.usage("Usage: ws-server [flags]").c_str());
+        return 2;
+    case app::Flags::Outcome::run:
+        break;
+    }
+    raise_fd_limit();
+
+    app::WsConfig config;
+    config.max_message = options.max_message;
+    config.handshake_timeout_ms = options.handshake_timeout_ms;
+    config.ping_interval_ms = options.ping_interval_ms;
+    config.close_timeout_ms = options.close_timeout_ms;
+    config.head_limits.max_header_bytes = options.max_header;
+    config.head_limits.max_request_line = std::min<size_t>(options.max_header, config.head_limits.max_request_line);
+    config.policy = {options.allowed_origins, options.allow_any_origin, options.allow_any_host};
+
+    auto loop = loop::EventLoop::create();
+    if (!loop.ok()) return fail(loop.error().message);
+    auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
+    if (!listener.ok()) return fail(listener.error().message);
+
+    net::Limits limits;
+    limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
+    limits.max_output = options.max_output;
+    limits.max_connections = options.max_connections;
+    limits.linger_ms = options.close_timeout_ms;
+    limits.tick_ms = std::clamp<int64_t>(
+        std::min({options.handshake_timeout_ms, options.ping_interval_ms, options.close_timeout_ms}) / 4, 5, 250);
+    net::Server server(loop.value(), std::move(listener.value()), limits,
+                       [&config](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           return std::make_unique<app::WsSession>(s, std::move(fd), config);
+                       });
+    if (Status st = server.start(); !st.ok()) return fail(st.error().message);
+
+    // Signals first, so a SIGTERM right after registering still unregisters.
+    std::string name = options.id;
+    bool stopping = false;
+    for (int signo : {SIGINT, SIGTERM}) {
+        Status st = loop.value().on_signal(signo, [&](int) {
+            if (stopping) return loop.value().stop();  // a second signal: stop now
+            stopping = true;
+            base::info("[" + name + "] stopping: closing " + std::to_string(server.connection_count()) +
+                       " connection(s) with 1001");
+            server.shutdown(options.close_timeout_ms * 2, [&] { loop.value().stop(); });
+        });
+        if (!st.ok()) return fail(st.error().message);
+    }
+
+    const int64_t started = registry::now_ms();
+    registry::Entry entry;
+    entry.id = options.id.empty() ? registry::make_id(started) : options.id;
+    entry.port = server.port();
+    entry.url = "ws://localhost:" + std::to_string(server.port());
+    entry.pid = ::getpid();
+    entry.started_at = registry::format_time_ms(started);
+    name = entry.id;
+    registry::Store store(registry::resolve_path(options.registry));
+    if (Status st = registry::register_entry(store, entry); !st.ok())
+        return fail("cannot register in " + store.path() + ": " + st.error().message);
+
+    std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server.port());
+    std::fflush(stdout);
+    Status ran = loop.value().run();
+    int code = ran.ok() ? 0 : fail(ran.error().message);
+    if (Status st = registry::unregister_entry(store, entry.id); !st.ok()) {
+        fail("cannot remove " + entry.id + " from " + store.path() + ": " + st.error().message);
+        code = 1;
+    }
+    base::info("[" + entry.id + "] stopped");
+    return code;
+}

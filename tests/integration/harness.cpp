@@ -1,0 +1,302 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "loop/event_loop.h"
+
+namespace harness {
+
+TempDir::TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string templ = std::string(base && *base ? base : "/tmp") + "/peer-plan-test-XXXXXX";
+    char* made = ::mkdtemp(templ.data());
+    path_ = made ? made : "";
+}
+
+TempDir::~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+void write_file(const std::string& path, std::string_view content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << content;
+}
+
+std::string bin(std::string_view name) {
+    const char* dir = std::getenv("PEER_PLAN_BIN_DIR");
+    return std::string(dir && *dir ? dir : ".") + "/" + std::string(name);
+}
+
+Process::Process(const std::string& program, const std::vector<std::string>& args) {
+    int out[2], err[2];
+    if (::pipe(out) != 0 || ::pipe(err) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
+        std::vector<char*> argv;
+        argv.push_back(const_cast<char*>(program.c_str()));
+        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        ::unsetenv("PEER_PLAN_REGISTRY");
+        ::execv(program.c_str(), argv.data());
+        std::fprintf(stderr, "exec %s: %s\n", program.c_str(), std::strerror(errno));
+        ::_exit(127);
+    }
+    ::close(out[1]);
+    ::close(err[1]);
+    out_.reset(out[0]);
+    err_.reset(err[0]);
+    ::fcntl(out[0], F_SETFL, O_NONBLOCK);
+    ::fcntl(err[0], F_SETFL, O_NONBLOCK);
+}
+
+Process::Process(Process&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      out_(std::move(other.out_)),
+      err_(std::move(other.err_)),
+      out_text_(std::move(other.out_text_)),
+      err_text_(std::move(other.err_text_)),
+      exited_(other.exited_),
+      status_(other.status_) {}
+
+Process::~Process() {
+    if (pid_ > 0 && !exited_) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+}
+
+void Process::pump(int timeout_ms) {
+    pollfd fds[2] = {{out_.get(), POLLIN, 0}, {err_.get(), POLLIN, 0}};
+    if (::poll(fds, 2, timeout_ms) <= 0) return;
+    for (auto [fd, text] : {std::pair{&out_, &out_text_}, std::pair{&err_, &err_text_}}) {
+        if (!*fd) continue;
+        char chunk[4096];
+        ssize_t n = ::read(fd->get(), chunk, sizeof chunk);
+        if (n > 0) text->append(chunk, static_cast<size_t>(n));
+        else if (n == 0) fd->reset();
+    }
+}
+
+std::optional<std::string> Process::wait_for_line(std::string_view needle, int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    size_t searched = 0;
+    while (true) {
+        for (size_t nl; (nl = out_text_.find('\n', searched)) != std::string::npos; searched = nl + 1) {
+            std::string line = out_text_.substr(searched, nl - searched);
+            if (line.find(needle) != std::string::npos) return line;
+        }
+        int64_t left = deadline - loop::monotonic_ms();
+        if (left <= 0 || (!out_ && !err_)) return std::nullopt;
+        pump(static_cast<int>(std::min<int64_t>(left, 100)));
+    }
+}
+
+void Process::signal(int signo) {
+    if (pid_ > 0 && !exited_) ::kill(pid_, signo);
+}
+
+std::optional<int> Process::wait_exit(int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    while (!exited_) {
+        pid_t done = ::waitpid(pid_, &status_, WNOHANG);
+        if (done == pid_) {
+            exited_ = true;
+            break;
+        }
+        if (loop::monotonic_ms() >= deadline) return std::nullopt;
+        pump(20);  // keep the pipes drained so the child never blocks on them
+    }
+    return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+}
+
+std::string Process::stdout_text() {
+    pump(0);
+    return out_text_;
+}
+
+std::string Process::stderr_text() {
+    for (int i = 0; i < 100 && err_; ++i) pump(50);
+    return err_text_;
+}
+
+WsServer start_ws_server(const std::string& registry, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--registry", registry};
+    args.insert(args.end(), extra.begin(), extra.end());
+    WsServer server{Process(bin("ws-server"), args), 0, {}};
+    auto line = server.process.wait_for_line("WebSocket server listening on port");
+    if (!line) return server;
+    server.port = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(' ') + 1)));
+    if (line->size() > 1 && (*line)[0] == '[') server.id = line->substr(1, line->find(']') - 1);
+    return server;
+}
+
+UniqueFd connect_to(uint16_t port) {
+    UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return UniqueFd();
+    return fd;
+}
+
+bool send_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n <= 0) return false;
+        bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+}
+
+namespace {
+// One recv with a poll timeout: >0 bytes, 0 on EOF, -1 on timeout or error.
+ssize_t recv_some(int fd, char* into, size_t room, int64_t deadline) {
+    int64_t left = deadline - loop::monotonic_ms();
+    pollfd p{fd, POLLIN, 0};
+    if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return -1;
+    ssize_t n = ::recv(fd, into, room, 0);
+    return n < 0 ? (errno == ECONNRESET ? 0 : -1) : n;
+}
+}  // namespace
+
+std::string recv_exact(int fd, size_t n, int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    std::string got;
+    char chunk[65536];
+    while (got.size() < n) {
+        ssize_t r = recv_some(fd, chunk, std::min(sizeof chunk, n - got.size()), deadline);
+        if (r <= 0) break;
+        got.append(chunk, r);
+    }
+    return got;
+}
+
+std::string recv_http_response(int fd, int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    std::string got;
+    char c;
+    while (got.find("\r\n\r\n") == std::string::npos) {
+        if (recv_some(fd, &c, 1, deadline) <= 0) return got;
+        got += c;
+    }
+    size_t length = 0;
+    std::string lower = got;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (size_t at = lower.find("\r\ncontent-length:"); at != std::string::npos)
+        length = std::strtoul(got.c_str() + at + 17, nullptr, 10);
+    return got + recv_exact(fd, length, static_cast<int>(std::max<int64_t>(deadline - loop::monotonic_ms(), 1)));
+}
+
+bool wait_closed(int fd, int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    char chunk[4096];
+    while (true) {
+        ssize_t n = recv_some(fd, chunk, sizeof chunk, deadline);
+        if (n == 0) return true;
+        if (n < 0) return false;
+    }
+}
+
+int http_status(std::string_view response) {
+    if (response.size() < 12 || response.substr(0, 5) != "HTTP/") return 0;
+    return std::atoi(std::string(response.substr(9, 3)).c_str());
+}
+
+std::string http_body(std::string_view response) {
+    size_t at = response.find("\r\n\r\n");
+    return at == std::string_view::npos ? std::string() : std::string(response.substr(at + 4));
+}
+
+std::string upgrade_request(uint16_t port, std::string_view extra_headers) {
+    return "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+           std::string(extra_headers) + "\r\n";
+}
+
+UniqueFd ws_connect(uint16_t port) {
+    UniqueFd fd = connect_to(port);
+    if (!fd || !send_all(fd.get(), upgrade_request(port))) return UniqueFd();
+    std::string response = recv_http_response(fd.get());
+    if (http_status(response) != 101) return UniqueFd();
+    return fd;
+}
+
+std::string masked_frame(uint8_t first_byte, std::string_view payload, uint32_t mask) {
+    std::string frame;
+    frame += static_cast<char>(first_byte);
+    size_t n = payload.size();
+    if (n < 126) {
+        frame += static_cast<char>(0x80 | n);
+    } else if (n < 65536) {
+        frame += static_cast<char>(0x80 | 126);
+        frame += static_cast<char>(n >> 8);
+        frame += static_cast<char>(n & 0xff);
+    } else {
+        frame += static_cast<char>(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((uint64_t(n) >> shift) & 0xff);
+    }
+    uint8_t key[4] = {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8), uint8_t(mask)};
+    frame.append(reinterpret_cast<char*>(key), 4);
+    for (size_t i = 0; i < n; ++i) frame += static_cast<char>(payload[i] ^ key[i % 4]);
+    return frame;
+}
+
+Frame read_frame(int fd, int timeout_ms) {
+    Frame frame;
+    std::string head = recv_exact(fd, 2, timeout_ms);
+    if (head.size() < 2) return frame;
+    frame.fin = (head[0] & 0x80) != 0;
+    frame.opcode = head[0] & 0x0f;
+    if (head[1] & 0x80) return frame;  // a server must not mask
+    uint64_t length = head[1] & 0x7f;
+    if (length >= 126) {
+        std::string ext = recv_exact(fd, length == 126 ? 2 : 8, timeout_ms);
+        if (ext.size() != (length == 126 ? 2u : 8u)) return frame;
+        length = 0;
+        for (char c : ext) length = (length << 8) | static_cast<uint8_t>(c);
+    }
+    frame.payload = recv_exact(fd, length, timeout_ms);
+    frame.ok = frame.payload.size() == length;
+    return frame;
+}
+
+uint16_t read_close_code(int fd, std::string* reason) {
+    for (int i = 0; i < 1000; ++i) {
+        Frame frame = read_frame(fd);
+        if (!frame.ok) return 0;
+        if (frame.opcode != 8) continue;
+        if (frame.payload.size() < 2) return 1005;
+        if (reason) *reason = frame.payload.substr(2);
+        return static_cast<uint16_t>((static_cast<uint8_t>(frame.payload[0]) << 8) |
+                                     static_cast<uint8_t>(frame.payload[1]));
+    }
+    return 0;
+}
+
+}  // namespace harness

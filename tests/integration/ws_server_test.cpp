@@ -1,0 +1,387 @@
+// ws-server end to end: the real binary on port 0 with a temporary registry,
+// spoken to over loopback sockets. Assertions are on exact bytes, status codes,
+// close codes and file contents.
+#include <signal.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "json/reader.h"
+
+using namespace harness;
+
+namespace {
+
+class WsServerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        server_ = std::make_unique<WsServer>(start_ws_server(registry_path()));
+        ASSERT_NE(server_->port, 0) << server_->process.stderr_text();
+    }
+    std::string registry_path() const { return dir_.file("servers.json"); }
+    uint16_t port() const { return server_->port; }
+
+    TempDir dir_;
+    std::unique_ptr<WsServer> server_;
+};
+
+std::string send_handshake(uint16_t port, const std::string& request) {
+    UniqueFd fd = connect_to(port);
+    EXPECT_TRUE(send_all(fd.get(), request));
+    return recv_http_response(fd.get());
+}
+
+std::string frame_bytes(uint8_t opcode, size_t size) {
+    std::string payload(size, '\0');
+    for (size_t i = 0; i < size; ++i) payload[i] = static_cast<char>(opcode == 1 ? 'a' + i % 26 : i * 7);
+    return payload;
+}
+
+uint16_t close_code_after(uint16_t port, const std::string& bytes, std::string* reason = nullptr) {
+    UniqueFd fd = ws_connect(port);
+    EXPECT_TRUE(fd);
+    EXPECT_TRUE(send_all(fd.get(), bytes));
+    uint16_t code = read_close_code(fd.get(), reason);
+    EXPECT_TRUE(wait_closed(fd.get()));
+    return code;
+}
+
+TEST_F(WsServerTest, HandshakeAnswersTheRfcExample) {
+    std::string response = send_handshake(port(), upgrade_request(port()));
+    EXPECT_EQ(response,
+              "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+}
+
+TEST_F(WsServerTest, PermessageDeflateOfferIsDeclined) {
+    std::string response = send_handshake(
+        port(), upgrade_request(port(), "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+    EXPECT_EQ(http_status(response), 101);
+    EXPECT_EQ(response.find("Sec-WebSocket-Extensions"), std::string::npos);
+}
+
+struct BadHandshake {
+    const char* name;
+    std::string request;
+    int status;
+    const char* body_has;
+};
+
+TEST_F(WsServerTest, BadHandshakesGetTheirStatus) {
+    std::string p = std::to_string(port());
+    std::string base = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + p + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    std::string key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    const BadHandshake cases[] = {
+        {"no key", base + "Sec-WebSocket-Version: 13\r\n\r\n", 400, "missing Sec-WebSocket-Key"},
+        {"short key", base + "Sec-WebSocket-Key: c2hvcnQ=\r\nSec-WebSocket-Version: 13\r\n\r\n", 400,
+         "not 16 bytes"},
+        {"no upgrade", "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", 400, "Upgrade: websocket"},
+        {"version 8", base + key + "Sec-WebSocket-Version: 8\r\n\r\n", 426, "'8' is not supported"},
+        {"no version", base + key + "\r\n", 400, "missing Sec-WebSocket-Version"},
+        {"POST", "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n", 405, "must be a GET"},
+        {"foreign origin", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: http://evil.example\r\n\r\n", 403,
+         "Origin 'http://evil.example' is not allowed"},
+        {"null origin", base + key + "Sec-WebSocket-Version: 13\r\nOrigin: null\r\n\r\n", 403, "'null'"},
+        {"foreign host",
+         "GET / HTTP/1.1\r\nHost: attacker.example:" + p +
+             "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" + key + "Sec-WebSocket-Version: 13\r\n\r\n",
+         403, "is not a loopback name"},
+        {"header without colon", "GET / HTTP/1.1\r\nHost: localhost\r\nBroken header\r\n\r\n", 400, "line"},
+        {"HTTP/1.0", "GET / HTTP/1.0\r\nHost: localhost\r\n\r\n", 400, "HTTP/1.1"},
+    };
+    for (const BadHandshake& c : cases) {
+        std::string response = send_handshake(port(), c.request);
+        EXPECT_EQ(http_status(response), c.status) << c.name << "\n" << response;
+        EXPECT_NE(http_body(response).find(c.body_has), std::string::npos) << c.name << "\n" << response;
+        EXPECT_NE(http_body(response).find(std::to_string(c.status)), std::string::npos) << c.name;
+    }
+}
+
+TEST_F(WsServerTest, Version426NamesVersion13) {
+    std::string request = upgrade_request(port());
+    request.replace(request.find("Version: 13"), 11, "Version: 14");
+    std::string response = send_handshake(port(), request);
+    EXPECT_EQ(http_status(response), 426);
+    EXPECT_NE(response.find("\r\nSec-WebSocket-Version: 13\r\n"), std::string::npos) << response;
+}
+
+TEST_F(WsServerTest, LoopbackOriginIsAccepted) {
+    std::string response = send_handshake(port(), upgrade_request(port(), "Origin: http://localhost:5173\r\n"));
+    EXPECT_EQ(http_status(response), 101);
+}
+
+TEST_F(WsServerTest, OversizedHandshakeGets431) {
+    std::string huge = upgrade_request(port(), "X-Filler: " + std::string(20000, 'x') + "\r\n");
+    std::string response = send_handshake(port(), huge);
+    EXPECT_EQ(http_status(response), 431) << response;
+}
+
+TEST_F(WsServerTest, EchoesEveryPayloadLengthEncoding) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(fd);
+    for (uint8_t opcode : {1, 2}) {
+        for (size_t size : {0u, 1u, 125u, 126u, 65535u, 65536u, 1u << 20}) {
+            std::string payload = frame_bytes(opcode, size);
+            ASSERT_TRUE(send_all(fd.get(), masked_frame(0x80 | opcode, payload)));
+            Frame echo = read_frame(fd.get());
+            ASSERT_TRUE(echo.ok) << size;
+            EXPECT_TRUE(echo.fin);
+            EXPECT_EQ(echo.opcode, opcode) << size;
+            EXPECT_EQ(echo.payload.size(), size);
+            EXPECT_TRUE(echo.payload == payload) << "payload differs at size " << size;
+        }
+    }
+}
+
+TEST_F(WsServerTest, FragmentedMessageWithPingsBetween) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(fd);
+    std::string bytes = masked_frame(0x01, "Hel") + masked_frame(0x89, "ping-1") + masked_frame(0x00, "lo, ") +
+                        masked_frame(0x89, "ping-2") + masked_frame(0x80, "world");
+    // Fed one byte at a time: the server must reassemble across reads.
+    for (char c : bytes) ASSERT_TRUE(send_all(fd.get(), std::string(1, c)));
+    Frame pong1 = read_frame(fd.get()), pong2 = read_frame(fd.get()), echo = read_frame(fd.get());
+    EXPECT_EQ(pong1.opcode, 0xA);
+    EXPECT_EQ(pong1.payload, "ping-1");
+    EXPECT_EQ(pong2.opcode, 0xA);
+    EXPECT_EQ(pong2.payload, "ping-2");
+    EXPECT_EQ(echo.opcode, 1);
+    EXPECT_TRUE(echo.fin);
+    EXPECT_EQ(echo.payload, "Hello, world");
+}
+
+TEST_F(WsServerTest, CloseHandshakeEchoesTheCode) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x88, std::string("\x03\xe8", 2) + "bye")));
+    Frame reply = read_frame(fd.get());
+    EXPECT_EQ(reply.opcode, 8);
+    EXPECT_EQ(reply.payload, std::string("\x03\xe8", 2));
+    EXPECT_TRUE(wait_closed(fd.get()));
+}
+
+TEST_F(WsServerTest, EmptyCloseIsAnsweredEmpty) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x88, "")));
+    Frame reply = read_frame(fd.get());
+    EXPECT_EQ(reply.opcode, 8);
+    EXPECT_EQ(reply.payload, "");
+    EXPECT_TRUE(wait_closed(fd.get()));
+}
+
+struct BadFrame {
+    const char* name;
+    std::string bytes;
+    uint16_t code;
+};
+
+TEST_F(WsServerTest, ProtocolViolationsCloseWithTheirCode) {
+    std::string unmasked = std::string("\x81\x02hi", 4);
+    const BadFrame cases[] = {
+        {"unmasked", unmasked, 1002},
+        {"RSV1", masked_frame(0xC1, "hi"), 1002},
+        {"opcode 3", masked_frame(0x83, "hi"), 1002},
+        {"fragmented ping", masked_frame(0x09, "hi"), 1002},
+        {"continuation first", masked_frame(0x80, "hi"), 1002},
+        {"text inside fragmented", masked_frame(0x01, "a") + masked_frame(0x81, "b"), 1002},
+        {"invalid utf-8", masked_frame(0x81, "\xff"), 1007},
+        {"utf-8 split bad across fragments", masked_frame(0x01, "\xed") + masked_frame(0x80, "\xa0\x80"), 1007},
+        {"utf-8 truncated at end", masked_frame(0x81, "\xe2\x82"), 1007},
+        {"close code 1005", masked_frame(0x88, std::string("\x03\xed", 2)), 1002},
+        {"close code 999", masked_frame(0x88, std::string("\x03\xe7", 2)), 1002},
+        {"close one byte", masked_frame(0x88, "\x03"), 1002},
+        {"close bad utf-8 reason", masked_frame(0x88, std::string("\x03\xe8\xff", 3)), 1007},
+    };
+    for (const BadFrame& c : cases) EXPECT_EQ(close_code_after(port(), c.bytes), c.code) << c.name;
+}
+
+TEST_F(WsServerTest, ServerKeepsServingAfterABadClient) {
+    EXPECT_EQ(close_code_after(port(), std::string("\x81\x02hi", 4)), 1002);
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x81, "still here")));
+    EXPECT_EQ(read_frame(fd.get()).payload, "still here");
+}
+
+TEST(WsServerLimits, OversizeMessageCloses1009) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--max-message", "1KiB"});
+    ASSERT_NE(server.port, 0);
+    EXPECT_EQ(close_code_after(server.port, masked_frame(0x82, std::string(1025, 'x'))), 1009);
+    EXPECT_EQ(close_code_after(server.port, masked_frame(0x02, std::string(1000, 'x')) +
+                                                masked_frame(0x80, std::string(100, 'x'))),
+              1009);
+    UniqueFd fd = ws_connect(server.port);
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x82, std::string(1024, 'x'))));
+    EXPECT_EQ(read_frame(fd.get()).payload.size(), 1024u);
+}
+
+TEST(WsServerLimits, HandshakeTimeoutAnswers408) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--handshake-timeout", "50ms"});
+    UniqueFd fd = connect_to(server.port);
+    ASSERT_TRUE(send_all(fd.get(), "GET / HTTP/1.1\r\n"));
+    std::string response = recv_http_response(fd.get());
+    EXPECT_EQ(http_status(response), 408) << response;
+    EXPECT_TRUE(wait_closed(fd.get()));
+}
+
+TEST(WsServerLimits, SilentClientIsPingedThenClosed) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--ping-interval", "50ms"});
+    UniqueFd fd = ws_connect(server.port);
+    Frame ping = read_frame(fd.get());
+    EXPECT_EQ(ping.opcode, 9);
+    std::string reason;
+    EXPECT_EQ(read_close_code(fd.get(), &reason), 1001);
+    EXPECT_EQ(reason, "no answer to ping");
+}
+
+TEST(WsServerLimits, ClientThatNeverReadsDoesNotStallOthers) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--max-output", "64KiB"});
+    UniqueFd hog = ws_connect(server.port);
+    ASSERT_TRUE(hog);
+    // Shrink the hog's receive buffer so its backlog builds up on the server.
+    int small = 4096;
+    ::setsockopt(hog.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    ::fcntl(hog.get(), F_SETFL, O_NONBLOCK);
+    std::string frame = masked_frame(0x82, std::string(60000, 'h'));
+    size_t sent = 0;
+    for (int i = 0; i < 2000; ++i) {  // until the server stops reading the hog
+        ssize_t n = ::send(hog.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<size_t>(n);
+    }
+    EXPECT_LT(sent, 2000u * frame.size()) << "the server never stopped reading the hog";
+    UniqueFd good = ws_connect(server.port);
+    ASSERT_TRUE(good);
+    for (int i = 0; i < 100; ++i) {
+        std::string text = "message " + std::to_string(i);
+        ASSERT_TRUE(send_all(good.get(), masked_frame(0x81, text)));
+        ASSERT_EQ(read_frame(good.get()).payload, text);
+    }
+}
+
+TEST_F(WsServerTest, SigtermClosesClientsWith1001AndUnregisters) {
+    UniqueFd a = ws_connect(port()), b = ws_connect(port());
+    ASSERT_TRUE(a && b);
+    server_->process.signal(SIGTERM);
+    std::string reason;
+    EXPECT_EQ(read_close_code(a.get(), &reason), 1001);
+    EXPECT_EQ(reason, "server shutting down");
+    ASSERT_TRUE(send_all(a.get(), masked_frame(0x88, std::string("\x03\xe9", 2))));
+    EXPECT_EQ(read_close_code(b.get()), 1001);  // b never answers: the close timeout ends it
+    EXPECT_TRUE(wait_closed(a.get()));
+    EXPECT_EQ(server_->process.wait_exit(), 0);
+    EXPECT_EQ(read_file(registry_path()), "{\n  \"servers\": []\n}\n");
+}
+
+TEST_F(WsServerTest, RegistryEntryHasEveryField) {
+    auto doc = json::parse(read_file(registry_path()));
+    ASSERT_TRUE(doc.ok()) << doc.error().message;
+    const auto& servers = doc.value().find("servers")->as_array();
+    ASSERT_EQ(servers.size(), 1u);
+    const json::Value& entry = servers[0];
+    EXPECT_EQ(entry.find("id")->as_string(), server_->id);
+    EXPECT_EQ(entry.find("port")->as_int(), port());
+    EXPECT_EQ(entry.find("url")->as_string(), "ws://localhost:" + std::to_string(port()));
+    EXPECT_EQ(entry.find("pid")->as_int(), server_->process.pid());
+    EXPECT_EQ(entry.find("startedAt")->as_string().size(), 24u);
+    struct stat st {};
+    ASSERT_EQ(::stat(registry_path().c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(WsServerRegistry, FiftyServersStartAndStop) {
+    TempDir dir;
+    std::string registry = dir.file("servers.json");
+    std::vector<Process> starting;
+    for (int i = 0; i < 50; ++i)
+        starting.emplace_back(bin("ws-server"), std::vector<std::string>{"--registry", registry});
+    std::vector<uint16_t> ports;
+    for (Process& p : starting) {
+        auto line = p.wait_for_line("listening on port");
+        ASSERT_TRUE(line) << p.stderr_text();
+        ports.push_back(static_cast<uint16_t>(std::stoi(line->substr(line->rfind(' ') + 1))));
+    }
+    auto doc = json::parse(read_file(registry));
+    ASSERT_TRUE(doc.ok());
+    const auto& servers = doc.value().find("servers")->as_array();
+    ASSERT_EQ(servers.size(), 50u);
+    for (const json::Value& entry : servers) {
+        for (const char* field : {"id", "port", "url", "pid", "startedAt"}) EXPECT_NE(entry.find(field), nullptr);
+        EXPECT_NE(std::find(ports.begin(), ports.end(), *entry.find("port")->as_int()), ports.end());
+    }
+    for (size_t i = 0; i < starting.size(); ++i) starting[i].signal(i % 2 ? SIGINT : SIGTERM);
+    for (Process& p : starting) EXPECT_EQ(p.wait_exit(), 0);
+    EXPECT_EQ(read_file(registry), "{\n  \"servers\": []\n}\n");
+}
+
+TEST(WsServerRegistry, KilledServerIsDroppedByTheNextStart) {
+    TempDir dir;
+    std::string registry = dir.file("servers.json");
+    WsServer victim = start_ws_server(registry);
+    ASSERT_NE(victim.port, 0);
+    victim.process.signal(SIGKILL);
+    victim.process.wait_exit();
+    WsServer next = start_ws_server(registry);
+    auto doc = json::parse(read_file(registry));
+    ASSERT_TRUE(doc.ok());
+    const auto& servers = doc.value().find("servers")->as_array();
+    ASSERT_EQ(servers.size(), 1u);
+    EXPECT_EQ(servers[0].find("id")->as_string(), next.id);
+}
+
+TEST(WsServerRegistry, CorruptRegistryIsMovedAsideWithLineAndColumn) {
+    TempDir dir;
+    std::string registry = dir.file("servers.json");
+    std::string corrupt = "{\n  \"servers\": [\n    {\"port\": 1,}\n  ]\n}\n";
+    write_file(registry, corrupt);
+    WsServer server = start_ws_server(registry);
+    ASSERT_NE(server.port, 0);
+    server.process.signal(SIGTERM);
+    server.process.wait_exit();
+    std::string err = server.process.stderr_text();
+    EXPECT_NE(err.find("line 3, column"), std::string::npos) << err;
+    std::vector<std::string> aside;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+        if (e.path().filename().string().rfind("servers.json.corrupt-", 0) == 0) aside.push_back(e.path());
+    ASSERT_EQ(aside.size(), 1u);
+    EXPECT_EQ(read_file(aside[0]), corrupt);
+    EXPECT_NE(err.find(aside[0]), std::string::npos) << err;
+}
+
+TEST(WsServerCommandLine, BadFlagExits2WithUsage) {
+    Process p(bin("ws-server"), {"--port", "notaport"});
+    EXPECT_EQ(p.wait_exit(), 2);
+    std::string err = p.stderr_text();
+    EXPECT_NE(err.find("--port: 'notaport' is not a number"), std::string::npos) << err;
+    EXPECT_NE(err.find("Usage: ws-server"), std::string::npos);
+}
+
+TEST(WsServerCommandLine, HelpListsTheLimits) {
+    Process p(bin("ws-server"), {"--help"});
+    EXPECT_EQ(p.wait_exit(), 0);
+    std::string out = p.stdout_text();
+    for (const char* flag : {"--max-message", "--max-header", "--max-output", "--handshake-timeout",
+                             "--ping-interval", "--close-timeout", "--allow-origin", "--registry"})
+        EXPECT_NE(out.find(flag), std::string::npos) << flag;
+}
+
+TEST(WsServerCommandLine, PortInUseSaysSo) {
+    TempDir dir;
+    WsServer first = start_ws_server(dir.file("servers.json"));
+    Process second(bin("ws-server"),
+                   {"--registry", dir.file("servers.json"), "--port", std::to_string(first.port)});
+    EXPECT_EQ(second.wait_exit(), 1);
+    EXPECT_NE(second.stderr_text().find("Address already in use"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,153 @@
+#include "registry/entry.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+
+#include "json/reader.h"
+#include "json/writer.h"
+
+namespace {
+
+using registry::Entry;
+
+TEST(RegistryEntryTest, ToJsonInSpecOrder) {
+    const Entry entry{"server-1735946123456-abc123", 54321, "ws://localhost:54321", 12345, "2026-01-03T17:42:03.456Z"};
+    EXPECT_EQ(json::to_string(registry::to_json(entry), 0),
+              "{\"id\":\"server-1735946123456-abc123\",\"port\":54321,\"url\":\"ws://localhost:54321\","
+              "\"pid\":12345,\"startedAt\":\"2026-01-03T17:42:03.456Z\"}");
+}
+
+TEST(RegistryEntryTest, FromJsonRoundTrip) {
+    const Entry entry{"server-1-abcdef", 3100, "ws://localhost:3100", 99, "2026-01-03T17:30:00.000Z"};
+    const std::optional<Entry> back = registry::from_json(registry::to_json(entry));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->id, entry.id);
+    EXPECT_EQ(back->port, entry.port);
+    EXPECT_EQ(back->url, entry.url);
+    EXPECT_EQ(back->pid, entry.pid);
+    EXPECT_EQ(back->started_at, entry.started_at);
+}
+
+struct FromJsonCase {
+    const char* name;
+    const char* json;
+    bool accepted;
+};
+
+const FromJsonCase kFromJsonCases[] = {
+    {"seed_entry_without_id", R"({"port": 3100, "url": "ws://localhost:3100", "pid": 12345})", true},
+    {"only_port", R"({"port": 1})", true},
+    {"port_max", R"({"port": 65535})", true},
+    {"unknown_fields", R"({"port": 80, "name": "x", "tags": [1]})", true},
+    {"not_an_object", R"([{"port": 1}])", false},
+    {"no_port", R"({"id": "x", "pid": 1})", false},
+    {"port_zero", R"({"port": 0})", false},
+    {"port_too_big", R"({"port": 65536})", false},
+    {"port_negative", R"({"port": -1})", false},
+    {"port_fraction", R"({"port": 80.5})", false},
+    {"port_string", R"({"port": "80"})", false},
+};
+
+TEST(RegistryEntryTest, FromJsonNeedsAPort) {
+    for (const FromJsonCase& c : kFromJsonCases) {
+        SCOPED_TRACE(c.name);
+        const Result<json::Value> value = json::parse(c.json);
+        ASSERT_TRUE(value.ok());
+        EXPECT_EQ(registry::from_json(value.value()).has_value(), c.accepted);
+    }
+    const Result<json::Value> odd = json::parse(R"({"port": 80, "id": 7, "pid": "12", "url": null})");
+    ASSERT_TRUE(odd.ok());
+    const std::optional<Entry> entry = registry::from_json(odd.value());
+    ASSERT_TRUE(entry.has_value());
+    EXPECT_EQ(entry->id, "");
+    EXPECT_EQ(entry->pid, 0);
+    EXPECT_EQ(entry->url, "");
+}
+
+TEST(RegistryEntryTest, MakeIdFormat) {
+    const std::string id = registry::make_id(1735946123456);
+    ASSERT_EQ(id.size(), std::string("server-1735946123456-abc123").size());
+    EXPECT_EQ(id.substr(0, 21), "server-1735946123456-");
+    for (char c : id.substr(21)) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) << id;
+    // 36^6 possibilities: two equal ids in a row would mean no randomness.
+    EXPECT_NE(registry::make_id(1), registry::make_id(1));
+}
+
+struct TimeCase {
+    int64_t unix_ms;
+    const char* iso;
+};
+
+const TimeCase kTimeCases[] = {
+    {0, "1970-01-01T00:00:00.000Z"},
+    {1767462123456, "2026-01-03T17:42:03.456Z"},
+    {951782400000, "2000-02-29T00:00:00.000Z"},
+    {1709164800000, "2024-02-29T00:00:00.000Z"},
+    {4102444799999, "2099-12-31T23:59:59.999Z"},
+    {-1, "1969-12-31T23:59:59.999Z"},
+    {253402300799999, "9999-12-31T23:59:59.999Z"},
+};
+
+TEST(RegistryEntryTest, FormatAndParseTime) {
+    for (const TimeCase& c : kTimeCases) {
+        SCOPED_TRACE(c.iso);
+        EXPECT_EQ(registry::format_time_ms(c.unix_ms), c.iso);
+        EXPECT_EQ(registry::parse_time_ms(c.iso), c.unix_ms);
+    }
+}
+
+TEST(RegistryEntryTest, FormatParseRoundTripAcrossCenturies) {
+    for (int64_t ms = -2'208'988'800'000; ms < 4'102'444'800'000; ms += 86'400'000LL * 37 + 3'723'456) {
+        ASSERT_EQ(registry::parse_time_ms(registry::format_time_ms(ms)), ms) << registry::format_time_ms(ms);
+    }
+}
+
+struct ParseCase {
+    const char* name;
+    const char* iso;
+    std::optional<int64_t> unix_ms;
+};
+
+const ParseCase kParseCases[] = {
+    {"no_fraction", "2026-01-03T17:42:03Z", 1767462123000},
+    {"utc_offset", "2026-01-03T17:42:03.456+00:00", 1767462123456},
+    {"positive_offset", "2026-01-03T19:42:03.456+02:00", 1767462123456},
+    {"negative_offset", "2026-01-03T12:12:03.456-05:30", 1767462123456},
+    {"one_fraction_digit", "2026-01-03T17:42:03.4Z", 1767462123400},
+    {"nine_fraction_digits", "2026-01-03T17:42:03.456789999Z", 1767462123456},
+    {"empty", "", std::nullopt},
+    {"date_only", "2026-01-03", std::nullopt},
+    {"no_zone", "2026-01-03T17:42:03.456", std::nullopt},
+    {"space_separator", "2026-01-03 17:42:03.456Z", std::nullopt},
+    {"lowercase_z", "2026-01-03T17:42:03.456z", std::nullopt},
+    {"month_13", "2026-13-03T17:42:03.456Z", std::nullopt},
+    {"february_30", "2026-02-30T17:42:03.456Z", std::nullopt},
+    {"february_29_non_leap", "2025-02-29T00:00:00.000Z", std::nullopt},
+    {"february_29_1900", "1900-02-29T00:00:00.000Z", std::nullopt},
+    {"hour_24", "2026-01-03T24:00:00.000Z", std::nullopt},
+    {"second_60", "2026-01-03T17:42:60.000Z", std::nullopt},
+    {"empty_fraction", "2026-01-03T17:42:03.Z", std::nullopt},
+    {"ten_fraction_digits", "2026-01-03T17:42:03.4567899999Z", std::nullopt},
+    {"short_offset", "2026-01-03T17:42:03+00", std::nullopt},
+    {"offset_without_colon", "2026-01-03T17:42:03+0000", std::nullopt},
+    {"trailing_text", "2026-01-03T17:42:03.456Z ", std::nullopt},
+    {"two_digit_year", "26-01-03T17:42:03.456Z", std::nullopt},
+    {"sign_in_digits", "2026-0+-03T17:42:03.456Z", std::nullopt},
+};
+
+TEST(RegistryEntryTest, ParseTimeVariants) {
+    for (const ParseCase& c : kParseCases) {
+        SCOPED_TRACE(c.name);
+        EXPECT_EQ(registry::parse_time_ms(c.iso), c.unix_ms);
+    }
+}
+
+TEST(RegistryEntryTest, NowIsRecentWallClock) {
+    const int64_t now = registry::now_ms();
+    EXPECT_GT(now, 1'577'836'800'000);  // after 2020-01-01
+    EXPECT_EQ(registry::parse_time_ms(registry::format_time_ms(now)), now);
+}
+
+}  // namespace
