@@ -90,7 +90,10 @@ void HttpSession::refuse(int status, std::string_view message, bool keep_alive, 
 bool HttpSession::respond(const http::Request& request) noexcept {
     const bool keep_alive = request.keep_alive();
     head_ = request.method == "HEAD";
-    if (!site_.config.allow_any_host && !http::is_loopback_host(request.host())) {
+    // HTTP/1.0 may omit Host; browsers (the DNS-rebinding risk) always send it.
+    const bool host_ok = http::is_loopback_host(request.host()) ||
+                         (request.version_minor == 0 && request.host().empty());
+    if (!site_.config.allow_any_host && !host_ok) {
         refuse(403, "Host '" + std::string(request.host().substr(0, 100)) + "' is not a loopback name", false);
         return false;
     }

@@ -154,6 +154,31 @@ WsServer start_ws_server(const std::string& registry, std::vector<std::string> e
     return server;
 }
 
+HttpServer start_registry_http(const std::string& registry, const std::string& web, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--port", "0", "--registry", registry, "--web", web};
+    args.insert(args.end(), extra.begin(), extra.end());
+    HttpServer server{Process(bin("registry-http"), args), 0};
+    auto line = server.process.wait_for_line("registry-http listening on http://127.0.0.1:");
+    if (!line) return server;
+    size_t at = line->find("127.0.0.1:") + 10;
+    server.port = static_cast<uint16_t>(std::stoi(line->substr(at)));
+    return server;
+}
+
+std::string http_get(uint16_t port, std::string_view target, std::string_view extra_headers,
+                     std::string_view method) {
+    UniqueFd fd = connect_to(port);
+    std::string request = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: localhost:" +
+                          std::to_string(port) + "\r\nConnection: close\r\n" + std::string(extra_headers) + "\r\n";
+    if (!send_all(fd.get(), request)) return {};
+    if (method == "HEAD") {
+        std::string head;
+        for (std::string more; (more = recv_exact(fd.get(), 1)).size() == 1;) head += more;
+        return head;
+    }
+    return recv_http_response(fd.get());
+}
+
 UniqueFd connect_to(uint16_t port) {
     UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
     sockaddr_in addr{};

@@ -67,6 +67,17 @@ struct WsServer {
 };
 WsServer start_ws_server(const std::string& registry, std::vector<std::string> extra = {});
 
+// registry-http on port 0 serving `registry` and the folder `web`.
+struct HttpServer {
+    Process process;
+    uint16_t port = 0;
+};
+HttpServer start_registry_http(const std::string& registry, const std::string& web,
+                               std::vector<std::string> extra = {});
+// One request on a fresh connection; the whole response.
+std::string http_get(uint16_t port, std::string_view target, std::string_view extra_headers = {},
+                     std::string_view method = "GET");
+
 // ---- blocking loopback client ----
 UniqueFd connect_to(uint16_t port);
 bool send_all(int fd, std::string_view bytes);
