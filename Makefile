@@ -30,7 +30,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration clean client demo bench fuzz
+.PHONY: all test unit integration clean client demo bench fuzz check deps
 all: $(MAINS)
 
 ws-server: $(call rel_objs,server/ws_server.cpp $(LIB_SRCS))
@@ -69,6 +69,12 @@ unit: $(SAN)/unit_tests
 	$(SAN)/unit_tests --gtest_brief=1
 integration: $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
+
+# The README's test command: installs what it lacks, runs every suite.
+check:
+	scripts/check.sh
+deps:
+	scripts/deps.sh all
 
 clean:
 	rm -rf build $(MAINS)
