@@ -33,9 +33,15 @@ san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 .PHONY: all test unit integration clean client demo bench fuzz check deps
 all: $(MAINS)
 
-ws-server: $(call rel_objs,server/ws_server.cpp $(LIB_SRCS))
+# The shared code is an archive, so each program links only what it uses.
+$(REL)/libpeerplan.a: $(call rel_objs,$(LIB_SRCS))
+	$(AR) rcs $@ $^
+$(SAN)/libpeerplan.a: $(call san_objs,$(LIB_SRCS))
+	$(AR) rcs $@ $^
+
+ws-server: $(REL)/server/ws_server.o $(REL)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
-registry-http: $(call rel_objs,server/registry_http.cpp $(LIB_SRCS))
+registry-http: $(REL)/server/registry_http.o $(REL)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
 $(REL)/%.o: %.cpp
@@ -54,20 +60,23 @@ INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp))
 CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
 GTEST_LIBS  := -lgtest -lgtest_main -pthread
 
-$(SAN)/ws-server: $(call san_objs,server/ws_server.cpp $(LIB_SRCS))
+$(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
-$(SAN)/registry-http: $(call san_objs,server/registry_http.cpp $(LIB_SRCS))
+$(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
-$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) $(LIB_SRCS))
+$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS)) $(SAN)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
-$(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT) $(LIB_SRCS))
+$(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN)/libpeerplan.a
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 
 # The integration tests start the sanitizer builds of the real binaries.
-test: unit integration
+TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
+test: $(TEST_BINS)
+	$(SAN)/unit_tests --gtest_brief=1
+	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
 	$(SAN)/unit_tests --gtest_brief=1
-integration: $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
+integration: $(TEST_BINS)
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 
 # The README's test command: installs what it lacks, runs every suite.
