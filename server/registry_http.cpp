@@ -2,7 +2,6 @@
 // client from a folder. It only reads the registry file. Exit codes: 0 after a
 // clean stop, 1 when it cannot start, 2 for a bad command line.
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <climits>
@@ -10,6 +9,7 @@
 #include <string>
 
 #include "app/flags.h"
+#include "app/program.h"
 #include "app/http_session.h"
 #include "base/log.h"
 #include "loop/event_loop.h"
@@ -69,25 +69,9 @@ int fail(const std::string& message) {
 int main(int argc, char** argv) {
     Options options;
     app::Flags flags = make_flags(options);
-    std::string error;
-    switch (flags.parse(argc, argv, &error)) {
-    case app::Flags::Outcome::help:
-        std::printf("%s", flags.usage(kSynopsis).c_str());
-        return 0;
-    case app::Flags::Outcome::version:
-        std::printf("%s\n", kVersion.data());
-        return 0;
-    case app::Flags::Outcome::bad:
-        std::fprintf(stderr, "registry-http: %s\n\n%s", error.c_str(), flags.usage(kSynopsis).c_str());
-        return 2;
-    case app::Flags::Outcome::run:
-        break;
-    }
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
+    if (auto exit_code = app::parse_command_line({"registry-http", kSynopsis, kVersion}, flags, argc, argv))
+        return *exit_code;
+    app::raise_fd_limit();
 
     std::string web = options.web.empty() ? default_web_dir(argv[0]) : options.web;
     auto files = http::StaticFiles::open(web);

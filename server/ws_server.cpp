@@ -2,13 +2,13 @@
 // in the registry file while it runs. Exit codes: 0 after a clean stop, 1 when
 // it cannot start (port, registry), 2 for a bad command line.
 #include <signal.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 
 #include "app/flags.h"
+#include "app/program.h"
 #include "app/ws_session.h"
 #include "base/log.h"
 #include "loop/event_loop.h"
@@ -19,6 +19,9 @@
 namespace {
 
 constexpr std::string_view kVersion = "ws-server 1.0.0";
+constexpr std::string_view kSynopsis =
+    "Usage: ws-server [flags]\n"
+    "A WebSocket echo server, registered in the peer-plan registry while it runs.";
 
 struct Options {
     std::string host = "127.0.0.1";
@@ -59,15 +62,6 @@ app::Flags make_flags(Options& o) {
     return f;
 }
 
-// 10,000 clients need more descriptors than the usual soft limit of 1024.
-void raise_fd_limit() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        ::setrlimit(RLIMIT_NOFILE, &limit);
-    }
-}
-
 int fail(const std::string& message) {
     std::fprintf(stderr, "ws-server: %s\n", message.c_str());
     return 1;
@@ -78,22 +72,9 @@ int fail(const std::string& message) {
 int main(int argc, char** argv) {
     Options options;
     app::Flags flags = make_flags(options);
-    std::string error;
-    switch (flags.parse(argc, argv, &error)) {
-    case app::Flags::Outcome::help:
-        std::printf("%s", flags.usage("Usage: ws-server [flags]\nA WebSocket echo server, registered in the "
-                                      "peer-plan registry while it runs.").c_str());
-        return 0;
-    case app::Flags::Outcome::version:
-        std::printf("%s\n", kVersion.data());
-        return 0;
-    case app::Flags::Outcome::bad:
-        std::fprintf(stderr, "ws-server: %s\n\n%s", error.c_str(), flags.usage("Usage: ws-server [flags]").c_str());
-        return 2;
-    case app::Flags::Outcome::run:
-        break;
-    }
-    raise_fd_limit();
+    if (auto exit_code = app::parse_command_line({"ws-server", kSynopsis, kVersion}, flags, argc, argv))
+        return *exit_code;
+    app::raise_fd_limit();
 
     app::WsConfig config;
     config.max_message = options.max_message;
