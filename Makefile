@@ -35,21 +35,29 @@ all: $(MAINS)
 
 # The shared code is an archive, so each program links only what it uses.
 $(REL)/libpeerplan.a: $(call rel_objs,$(LIB_SRCS))
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR       $@")
+	$(Q)$(AR) rcs $@ $^
 $(SAN)/libpeerplan.a: $(call san_objs,$(LIB_SRCS))
-	$(AR) rcs $@ $^
+	@$(if $(Q),echo "  AR       $@")
+	$(Q)$(AR) rcs $@ $^
 
 ws-server: $(REL)/server/ws_server.o $(REL)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 registry-http: $(REL)/server/registry_http.o $(REL)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
+# `make V=1` shows the whole command lines.
+Q := $(if $(V),,@)
 $(REL)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CXX      $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
 $(SAN)/%.o: %.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CXX san  $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 
 # ---- tests: tests/<dir>/<file>_test.cpp mirrors server/<dir>/<file>.cpp -----
 UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/%,\
@@ -61,13 +69,17 @@ CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
 GTEST_LIBS  := -lgtest -lgtest_main -pthread
 
 $(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
 $(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
 $(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS)) $(SAN)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN)/libpeerplan.a
-	$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 
 # The integration tests start the sanitizer builds of the real binaries.
 TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
