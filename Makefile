@@ -9,7 +9,7 @@ CXX      ?= g++
 CXXFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor
 override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
-override CPPFLAGS += -Iserver
+override CPPFLAGS += -Iserver -I.
 
 # Exactly one event-loop backend and one process-inspection file per platform.
 ifeq ($(shell uname -s),Linux)

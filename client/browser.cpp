@@ -1,0 +1,302 @@
+// The browser side of the client: the only file that includes Emscripten
+// headers. It implements Platform with emscripten_fetch and the WebSocket
+// API (the browser frames and masks, so there is no codec here) and View with
+// a few EM_JS functions that change the DOM through textContent and
+// attributes only, never innerHTML. All decisions are in App.
+#include <emscripten.h>
+#include <emscripten/em_math.h>
+#include <emscripten/eventloop.h>
+#include <emscripten/fetch.h>
+#include <emscripten/html5.h>
+#include <emscripten/websocket.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+
+#include "app.h"
+
+// ---- DOM -------------------------------------------------------------------
+// The page's markup (web/index.html) provides the containers; these fill them.
+
+EM_JS(void, js_set_text, (const char* element_id, const char* text), {
+    const element = document.getElementById(UTF8ToString(element_id));
+    if (element) element.textContent = UTF8ToString(text);
+});
+
+EM_JS(void, js_show_count, (int servers, const char* text), {
+    const count = document.getElementById("server-count");
+    count.textContent = UTF8ToString(text);
+    count.dataset.count = servers;
+    document.getElementById("no-servers").hidden = servers !== 0;
+});
+
+EM_JS(void, js_show_registry, (const char* state, const char* text), {
+    const status = document.getElementById("registry-status");
+    status.dataset.state = UTF8ToString(state);
+    status.querySelector(".registry-text").textContent = UTF8ToString(text);
+});
+
+EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* label, const char* port,
+                             const char* pid, const char* url, const char* started, const char* detail), {
+    const id = UTF8ToString(id_c);
+    const cards = Module.peerPlanCards || (Module.peerPlanCards = new Map());
+    let card = cards.get(id);
+    if (!card) {
+        const make = (tag, cls, parent) => {
+            const element = document.createElement(tag);
+            if (cls) element.className = cls;
+            parent.appendChild(element);
+            return element;
+        };
+        card = make("article", "server-card", document.getElementById("server-list"));
+        card.dataset.id = id;
+        const head = make("header", "card-head", card);
+        make("h3", "server-id", head).textContent = id;
+        make("span", "status-badge", head);
+        const fields = make("dl", "fields", card);
+        // Plain loops only: this emscripten's JS minifier mangles destructuring.
+        const names = ["Port", "PID", "Started", "URL"];
+        const classes = ["port", "pid", "started", "url"];
+        for (let i = 0; i < names.length; ++i) {
+            const row = make("div", "field field-" + classes[i], fields);
+            make("dt", "", row).textContent = names[i];
+            make("dd", classes[i], row);
+        }
+        make("p", "detail", card);
+        cards.set(id, card);
+    }
+    card.dataset.status = UTF8ToString(status);
+    card.querySelector(".status-badge").textContent = UTF8ToString(label);
+    card.querySelector("dd.port").textContent = UTF8ToString(port);
+    card.querySelector("dd.pid").textContent = UTF8ToString(pid);
+    card.querySelector("dd.url").textContent = UTF8ToString(url);
+    card.querySelector("dd.started").textContent = UTF8ToString(started);
+    card.querySelector(".detail").textContent = UTF8ToString(detail);
+});
+
+EM_JS(void, js_remove_card, (const char* id_c), {
+    const id = UTF8ToString(id_c);
+    const cards = Module.peerPlanCards;
+    if (!cards || !cards.has(id)) return;
+    cards.get(id).remove();
+    cards.delete(id);
+});
+
+EM_JS(void, js_append_log, (const char* kind, const char* clock, const char* text, const char* server), {
+    const log = document.getElementById("log");
+    // Follow new lines only when the reader is already at the bottom.
+    const following = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
+    const line = document.createElement("div");
+    line.className = "log-entry";
+    line.dataset.kind = UTF8ToString(kind);
+    const server_id = UTF8ToString(server);
+    if (server_id) line.dataset.server = server_id;
+    const time = document.createElement("time");
+    time.textContent = UTF8ToString(clock);
+    const body = document.createElement("span");
+    body.className = "log-body";
+    const message = document.createElement("span");
+    message.className = "log-text";
+    message.textContent = UTF8ToString(text);
+    body.append(message);
+    // "Sent: <msg>" is the spec's text; which server it went to follows it.
+    if (line.dataset.kind === "sent" && server_id) {
+        const target = document.createElement("span");
+        target.className = "log-target";
+        target.textContent = " \u2192 " + server_id;
+        body.append(target);
+    }
+    line.append(time, body);
+    log.appendChild(line);
+    if (following) log.scrollTop = log.scrollHeight;
+});
+
+EM_JS(void, js_trim_log, (int keep), {
+    const log = document.getElementById("log");
+    while (log.childElementCount > keep) log.firstElementChild.remove();
+});
+
+EM_JS(int, js_utc_offset_minutes, (), { return -new Date().getTimezoneOffset(); });
+
+// Returns a malloc'd copy of location.search or location.hostname.
+EM_JS(char*, js_location_part, (int which), {
+    const text = which === 0 ? location.search : location.hostname;
+    const size = lengthBytesUTF8(text) + 1;
+    const copy = _malloc(size);
+    stringToUTF8(text, copy, size);
+    return copy;
+});
+
+// A form submit covers the button, Enter, and input methods that use Enter
+// to finish composing a character (no submit then), unlike a keydown handler.
+EM_JS(void, js_wire_send_form, (), {
+    const form = document.getElementById("send-form");
+    const input = document.getElementById("message-input");
+    form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const size = lengthBytesUTF8(input.value) + 1;
+        const copy = _malloc(size);
+        stringToUTF8(input.value, copy, size);
+        _peer_plan_send(copy, size - 1);
+        _free(copy);
+        input.select();  // Enter again resends, typing replaces
+    });
+    document.getElementById("send-button").disabled = false;
+    input.disabled = false;
+});
+
+namespace {
+
+double now_ms() { return emscripten_get_now(); }
+
+std::string take_location_part(int which) {
+    char* copy = js_location_part(which);
+    std::string text(copy);
+    std::free(copy);
+    return text;
+}
+
+class BrowserView final : public client::View {
+public:
+    void show_count(size_t servers, std::string_view text) override {
+        js_show_count(static_cast<int>(servers), std::string(text).c_str());
+    }
+    void show_summary(std::string_view text) override {
+        js_set_text("server-summary", std::string(text).c_str());
+    }
+    void show_registry(std::string_view state, std::string_view text) override {
+        js_show_registry(std::string(state).c_str(), std::string(text).c_str());
+    }
+    void upsert_card(const client::CardModel& card) override {
+        js_upsert_card(card.id.c_str(), card.status.c_str(), card.status_label.c_str(), card.port.c_str(),
+                       card.pid.c_str(), card.url.c_str(), card.started.c_str(), card.detail.c_str());
+    }
+    void remove_card(std::string_view id) override { js_remove_card(std::string(id).c_str()); }
+    void append_log(const client::LogEntry& entry, std::string_view clock) override {
+        js_append_log(std::string(client::log_kind_name(entry.kind)).c_str(), std::string(clock).c_str(),
+                      entry.text.c_str(), entry.server_id.c_str());
+    }
+    void trim_log(size_t keep) override { js_trim_log(static_cast<int>(keep)); }
+};
+
+class BrowserPlatform final : public client::Platform {
+public:
+    void fetch_registry(const std::string& path) override;
+    client::SocketId open_socket(const std::string& url) override;
+    bool send_text(client::SocketId socket, const std::string& text) override {
+        return emscripten_websocket_send_utf8_text(socket, text.c_str()) == EMSCRIPTEN_RESULT_SUCCESS;
+    }
+    void close_socket(client::SocketId socket, uint16_t code, std::string_view reason) override {
+        emscripten_websocket_close(socket, code, std::string(reason).c_str());
+        emscripten_websocket_delete(socket);  // drops its handlers: no late events
+    }
+    double wall_clock_ms() override { return emscripten_date_now(); }
+    int utc_offset_minutes() override { return js_utc_offset_minutes(); }
+    double random01() override { return emscripten_math_random(); }
+};
+
+BrowserPlatform g_platform;
+BrowserView g_view;
+std::optional<client::App> g_app;
+long g_timer = 0;
+
+void on_timer(void*);
+
+// After every event: one timeout for the App's next deadline, nothing more.
+void reschedule() {
+    if (g_timer != 0) emscripten_clear_timeout(g_timer);
+    g_timer = 0;
+    double next = g_app->next_wakeup_ms();
+    if (!std::isfinite(next)) return;
+    g_timer = emscripten_set_timeout(on_timer, std::max(0.0, next - now_ms()), nullptr);
+}
+
+void on_timer(void*) {
+    g_timer = 0;
+    g_app->tick(now_ms());
+    reschedule();
+}
+
+void on_fetch_success(emscripten_fetch_t* fetch) {
+    g_app->registry_loaded(std::string_view(fetch->data, static_cast<size_t>(fetch->numBytes)), now_ms());
+    emscripten_fetch_close(fetch);
+    reschedule();
+}
+
+void on_fetch_error(emscripten_fetch_t* fetch) {
+    std::string reason;
+    if (fetch->status == 0)
+        reason = "no answer from " + std::string(fetch->url) + " (is registry-http running?)";
+    else
+        reason = "HTTP " + std::to_string(fetch->status) + " " + fetch->statusText + " from " + fetch->url;
+    g_app->registry_failed(reason, now_ms());
+    emscripten_fetch_close(fetch);
+    reschedule();
+}
+
+void BrowserPlatform::fetch_registry(const std::string& path) {
+    static const char* const kHeaders[] = {"Cache-Control", "no-cache", nullptr};
+    emscripten_fetch_attr_t attr;
+    emscripten_fetch_attr_init(&attr);
+    std::strcpy(attr.requestMethod, "GET");
+    attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
+    attr.timeoutMSecs = 10000;
+    attr.requestHeaders = kHeaders;
+    attr.onsuccess = on_fetch_success;
+    attr.onerror = on_fetch_error;
+    emscripten_fetch(&attr, path.c_str());
+}
+
+EM_BOOL on_socket_open(int, const EmscriptenWebSocketOpenEvent* event, void*) {
+    g_app->socket_opened(event->socket, now_ms());
+    reschedule();
+    return EM_TRUE;
+}
+
+EM_BOOL on_socket_message(int, const EmscriptenWebSocketMessageEvent* event, void*) {
+    // Text arrives NUL-terminated and numBytes counts the NUL.
+    size_t size = event->isText && event->numBytes > 0 ? event->numBytes - 1 : event->numBytes;
+    g_app->socket_message(event->socket, std::string_view(reinterpret_cast<const char*>(event->data), size),
+                          event->isText, now_ms());
+    return EM_TRUE;
+}
+
+EM_BOOL on_socket_close(int, const EmscriptenWebSocketCloseEvent* event, void*) {
+    g_app->socket_closed(event->socket, event->code, event->reason, now_ms());
+    emscripten_websocket_delete(event->socket);
+    reschedule();
+    return EM_TRUE;
+}
+
+client::SocketId BrowserPlatform::open_socket(const std::string& url) {
+    EmscriptenWebSocketCreateAttributes attributes;
+    emscripten_websocket_init_create_attributes(&attributes);
+    attributes.url = url.c_str();
+    attributes.createOnMainThread = EM_TRUE;
+    EMSCRIPTEN_WEBSOCKET_T socket = emscripten_websocket_new(&attributes);
+    if (socket <= 0) return 0;
+    // No error handler: the browser always follows an error with a close.
+    emscripten_websocket_set_onopen_callback(socket, nullptr, on_socket_open);
+    emscripten_websocket_set_onmessage_callback(socket, nullptr, on_socket_message);
+    emscripten_websocket_set_onclose_callback(socket, nullptr, on_socket_close);
+    return socket;
+}
+
+}  // namespace
+
+extern "C" EMSCRIPTEN_KEEPALIVE void peer_plan_send(const char* text, int size) {
+    g_app->send(std::string_view(text, static_cast<size_t>(size)), now_ms());
+    reschedule();
+}
+
+int main() {
+    g_app.emplace(g_platform, g_view, client::parse_options(take_location_part(0)), take_location_part(1));
+    js_wire_send_form();
+    g_app->start(now_ms());
+    reschedule();
+    return 0;  // the runtime stays alive (EXIT_RUNTIME=0) for the callbacks
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# make demo: registry-http on http://localhost:5173/ and three ws-servers, as
+# in the prototype's README, in one terminal. Ctrl+C (or SIGTERM) stops them
+# all and waits for each, so every server has removed its registry entry
+# before this script exits. The registry is the default one
+# (~/.peer-plan/servers.json) unless PEER_PLAN_REGISTRY says otherwise;
+# PEER_PLAN_DEMO_PORT changes the HTTP port.
+set -u
+cd "$(dirname "$0")/.."
+
+port=${PEER_PLAN_DEMO_PORT:-5173}
+servers=3
+pids=()
+fifos=$(mktemp -d "${TMPDIR:-/tmp}/peer-plan-demo.XXXXXX")
+
+stop() {
+    trap - INT TERM
+    echo
+    echo "Stopping ${#pids[@]} processes..."
+    # Ctrl+C already reached them through the terminal; SIGTERM covers `kill`.
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    rm -rf "$fifos"
+    echo "All stopped; their registry entries are removed."
+    exit "${1:-0}"
+}
+trap stop INT TERM
+
+# Runs a server and waits for its first stdout line, which it prints once it
+# listens (and, for ws-server, once it is registered). Later output is passed on.
+start() {
+    local name=$1
+    shift
+    mkfifo "$fifos/$name"
+    "$@" >"$fifos/$name" &
+    pids+=($!)
+    local fd line
+    exec {fd}<"$fifos/$name"
+    if ! IFS= read -r -u "$fd" line; then
+        echo "demo: $name did not start (see its message above)" >&2
+        exec {fd}<&-
+        stop 1
+    fi
+    echo "  $line"
+    first_line=$line
+    cat <&"$fd" &
+    exec {fd}<&-
+}
+
+echo "Registry: ${PEER_PLAN_REGISTRY:-$HOME/.peer-plan/servers.json}"
+start registry-http ./registry-http --port "$port" --web web
+# The port it really got (PEER_PLAN_DEMO_PORT=0 lets the system pick).
+[[ $first_line =~ :([0-9]+)/ ]] && port=${BASH_REMATCH[1]}
+for i in $(seq 1 "$servers"); do
+    start "ws-server-$i" ./ws-server
+done
+echo
+echo "Open http://localhost:$port/ in a browser. Ctrl+C stops everything."
+echo "More servers: ./ws-server in another terminal; stop one with Ctrl+C there."
+
+# Runs until Ctrl+C; a server stopped by hand just drops out of the wait.
+wait
+rm -rf "$fifos"
