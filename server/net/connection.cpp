@@ -41,7 +41,7 @@ void Connection::on_readable() noexcept {
         input = in_.span();
     }
     size_t used = on_input(input);
-    if (state_ == State::dead) return;
+    if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
     if (fresh) {
         if (used < input.size()) in_.append(input.data() + used, input.size() - used);
     } else {
