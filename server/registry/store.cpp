@@ -214,14 +214,27 @@ Result<json::Value> Store::read() const {
 }
 
 Status register_entry(Store& store, const Entry& entry) {
-    return store.update([&entry](json::Value::Array& servers) {
+    std::string clash;  // a live server already uses this id: unregistering one would remove both
+    Status written = store.update([&entry, &clash](json::Value::Array& servers) {
         std::erase_if(servers, [&entry](const json::Value& server) {
             const json::Value* port = server.find("port");
             if (port && port->as_int() == entry.port) return true;
             return !entry_is_live(server);
         });
+        for (const json::Value& server : servers) {
+            const json::Value* id = server.find("id");
+            if (id && id->as_string() == entry.id) {
+                const json::Value* pid = server.find("pid");
+                clash = "id '" + entry.id + "' is already registered by pid " +
+                        std::to_string(pid ? pid->as_int().value_or(0) : 0);
+                return;
+            }
+        }
         servers.push_back(to_json(entry));
     });
+    if (!written.ok()) return written;
+    if (!clash.empty()) return Error{clash};
+    return Ok{};
 }
 
 Status unregister_entry(Store& store, std::string_view id) {

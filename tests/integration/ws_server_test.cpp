@@ -358,6 +358,20 @@ TEST(WsServerRegistry, CorruptRegistryIsMovedAsideWithLineAndColumn) {
     EXPECT_NE(err.find(aside[0]), std::string::npos) << err;
 }
 
+TEST(WsServerRegistry, DuplicateIdIsRefused) {
+    TempDir dir;
+    WsServer first = start_ws_server(dir.file("servers.json"), {"--id", "yjs-sync"});
+    ASSERT_EQ(first.id, "yjs-sync");
+    Process second(bin("ws-server"), {"--registry", dir.file("servers.json"), "--id", "yjs-sync"});
+    EXPECT_EQ(second.wait_exit(), 1);
+    EXPECT_NE(second.stderr_text().find("id 'yjs-sync' is already registered by pid " +
+                                        std::to_string(first.process.pid())),
+              std::string::npos);
+    auto doc = json::parse(read_file(dir.file("servers.json")));
+    ASSERT_TRUE(doc.ok());
+    EXPECT_EQ(doc.value().find("servers")->as_array().size(), 1u);
+}
+
 TEST(WsServerCommandLine, BadFlagExits2WithUsage) {
     Process p(bin("ws-server"), {"--port", "notaport"});
     EXPECT_EQ(p.wait_exit(), 2);
