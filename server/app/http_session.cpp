@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
+
 #include "base/log.h"
 #include "http/response.h"
 #include "http/security.h"
@@ -40,6 +42,15 @@ std::string common_headers(const http::Request& request) {
 }
 
 }  // namespace
+
+const std::string& HttpSite::date_header() {
+    int64_t second = ::time(nullptr);
+    if (second != date_second_) {
+        date_second_ = second;
+        date_header_ = "Date: " + http::http_date(second) + "\r\n";
+    }
+    return date_header_;
+}
 
 HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site)
     : net::Connection(server, std::move(fd)), site_(site) {
@@ -81,7 +92,7 @@ void HttpSession::on_deadline() noexcept {
 
 void HttpSession::refuse(int status, std::string_view message, bool keep_alive, std::string_view extra) noexcept {
     std::string response;
-    http::append_error(response, status, message, keep_alive, extra);
+    http::append_error(response, status, message, keep_alive, site_.date_header() + std::string(extra));
     if (head_) response.resize(response.find("\r\n\r\n") + 4);  // HEAD: same headers, no body
     write(response);
     if (!keep_alive) close_after_flush();
@@ -102,7 +113,7 @@ bool HttpSession::respond(const http::Request& request) noexcept {
         refuse(413, "request bodies are not accepted", false);
         return false;
     }
-    const std::string common = common_headers(request);
+    const std::string common = site_.date_header() + common_headers(request);
     if (request.method == "OPTIONS") {
         std::string response;
         std::string extra = common + std::string(kAllow) +

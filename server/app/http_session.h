@@ -22,9 +22,17 @@ struct HttpConfig {
 
 // What all connections share: configuration, the web root and the registry.
 struct HttpSite {
+    HttpSite(HttpConfig c, http::StaticFiles f, RegistryCache& r)
+        : config(c), files(std::move(f)), registry(r) {}
     HttpConfig config;
     http::StaticFiles files;
     RegistryCache& registry;
+    // "Date: <IMF-fixdate>\r\n" (RFC 9110 §6.6.1), formatted once a second.
+    const std::string& date_header();
+
+private:
+    std::string date_header_;
+    int64_t date_second_ = -1;
 };
 
 class HttpSession final : public net::Connection {

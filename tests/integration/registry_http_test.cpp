@@ -52,6 +52,7 @@ TEST_F(RegistryHttpTest, MissingFileIsAnEmptyArray) {
     EXPECT_EQ(http_body(response), "[]\n");
     EXPECT_NE(response.find("\r\nContent-Type: application/json\r\n"), std::string::npos);
     EXPECT_NE(response.find("\r\nCache-Control: no-store\r\n"), std::string::npos);
+    EXPECT_NE(response.find(" GMT\r\n"), std::string::npos) << "Date header (RFC 9110 6.6.1)";
     EXPECT_EQ(::access(registry().c_str(), F_OK), -1) << "registry-http must never write the file";
 }
 
