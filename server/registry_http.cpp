@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
     if (!listener.ok()) return fail(listener.error().message);
     net::Limits limits;
-    limits.max_input = options.max_header + 1;
+    // A head, plus pipelined requests waiting while their answers drain.
+    limits.max_input = options.max_header + 64 * 1024;
     limits.max_connections = options.max_connections;
     limits.tick_ms = std::clamp<int64_t>(std::min(options.request_timeout_ms, options.idle_timeout_ms) / 4, 5, 250);
     net::Server server(loop.value(), std::move(listener.value()), limits,

@@ -60,7 +60,8 @@ HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site)
 size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
     std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
     size_t used = 0;
-    while (used < text.size() && !closing()) {
+    while (used < text.size() && !closing() && !output_full()) {
+        head_ = false;
         if (!in_request_) {
             in_request_ = true;
             set_deadline(now_ms() + site_.config.request_timeout_ms);
@@ -74,7 +75,6 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
         }
         used += parsed.consumed;
         in_request_ = false;
-        head_ = false;
         if (!respond(request)) {
             close_after_flush();
             return text.size();
@@ -85,6 +85,7 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
 }
 
 void HttpSession::on_deadline() noexcept {
+    head_ = false;
     if (in_request_) refuse(408, "request head not complete within " +
                                      std::to_string(site_.config.request_timeout_ms) + " ms", false);
     else close_after_flush();  // idle keep-alive connection
@@ -108,13 +109,11 @@ bool HttpSession::respond(const http::Request& request) noexcept {
         refuse(403, "Host '" + std::string(request.host().substr(0, 100)) + "' is not a loopback name", false);
         return false;
     }
+    // A body cannot be skipped reliably, so a request with one ends the connection.
     std::string_view length = request.header("Content-Length");
-    if ((!length.empty() && length != "0") || !request.header("Transfer-Encoding").empty()) {
-        refuse(413, "request bodies are not accepted", false);
-        return false;
-    }
+    const bool has_body = (!length.empty() && length != "0") || !request.header("Transfer-Encoding").empty();
     const std::string common = site_.date_header() + common_headers(request);
-    if (request.method == "OPTIONS") {
+    if (request.method == "OPTIONS" && !has_body) {
         std::string response;
         std::string extra = common + std::string(kAllow) +
                             "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
@@ -125,10 +124,14 @@ bool HttpSession::respond(const http::Request& request) noexcept {
         return keep_alive;
     }
     const bool head = head_;
-    if (request.method != "GET" && !head) {
-        refuse(405, "method " + std::string(request.method.substr(0, 20)) + " is not allowed", keep_alive,
-               kAllow);
-        return keep_alive;
+    if (request.method != "GET" && request.method != "OPTIONS" && !head) {
+        refuse(405, "method " + std::string(request.method.substr(0, 20)) + " is not allowed",
+               keep_alive && !has_body, kAllow);
+        return keep_alive && !has_body;
+    }
+    if (has_body) {
+        refuse(413, "request bodies are not accepted", false);
+        return false;
     }
     std::string_view path = path_of(request.path());
     if (path == "/api/registry" || path == "/registry") serve_registry(request, head, common);

@@ -5,6 +5,7 @@
 
 #include <cerrno>
 
+#include "base/stat_time.h"
 #include "json/writer.h"
 #include "loop/event_loop.h"
 
@@ -25,8 +26,7 @@ Result<const std::string*> RegistryCache::json() {
     struct stat st {};
     Identity now;
     if (::stat(store_.path().c_str(), &st) == 0) {
-        now = Identity{st.st_dev, st.st_ino, st.st_size,
-                       static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+        now = Identity{st.st_dev, st.st_ino, st.st_size, static_cast<int64_t>(base::mtime_ns(st))};
     }
     if (still_valid(now)) return &body_;
     auto entries = registry::live_entries(store_);

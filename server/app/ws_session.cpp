@@ -31,7 +31,11 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         set_deadline(now_ms() + config_.ping_interval_ms);
     }
     while (used < input.size() && !closing()) {
-        auto frame = websocket::decode_frame(input.subspan(used), config_.max_message);
+        // Mid-message, a fragment may only fill what is left of the limit, so an
+        // oversized one is refused from its header instead of being buffered.
+        // Control frames (at most 125 bytes) may still come between fragments.
+        uint64_t room = std::max<uint64_t>(config_.max_message - message_.size(), 125);
+        auto frame = websocket::decode_frame(input.subspan(used), room);
         if (frame.status == Decode::need_more) break;
         if (frame.status == Decode::bad) {
             fail(frame.close_code, frame.problem);
@@ -75,7 +79,8 @@ bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
     case Opcode::continuation:
         return on_data_frame(frame);
     case Opcode::ping:
-        if (phase_ == Phase::open) send_frame(Opcode::pong, frame.payload);
+        // Until the peer's close arrives, pings are answered (§5.5.2), even after ours.
+        if (phase_ == Phase::open || phase_ == Phase::closing) send_frame(Opcode::pong, frame.payload);
         return true;
     case Opcode::pong:
         return true;  // any input already counts as a sign of life
@@ -167,6 +172,8 @@ void WsSession::on_deadline() noexcept {
         return close_after_flush();
     }
     case Phase::open:
+        if (awaiting_pong_ && output_pending() > 0)
+            return fail(1001, "client stopped reading (" + std::to_string(output_pending()) + " bytes queued)");
         if (awaiting_pong_) return fail(1001, "no answer to ping");
         awaiting_pong_ = true;
         send_frame(Opcode::ping, {});

@@ -1,9 +1,12 @@
 // Owns one file descriptor; closes it exactly once.
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <utility>
+
+#include "base/result.h"
 
 class UniqueFd {
 public:
@@ -28,3 +31,11 @@ public:
 private:
     int fd_ = -1;
 };
+
+// Every descriptor the servers hold is non-blocking and closed on exec.
+inline Status set_nonblocking_cloexec(int fd) {
+    int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return sys_error("fcntl(O_NONBLOCK)");
+    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return sys_error("fcntl(FD_CLOEXEC)");
+    return Ok{};
+}

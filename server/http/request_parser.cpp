@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "base/ascii.h"
+
 namespace http {
 namespace {
 
@@ -35,14 +37,7 @@ ParseResult bad(int http_status, std::string_view problem, size_t line) noexcept
 ParseResult go_on() noexcept { return ParseResult{Parse::done}; }
 ParseResult need_more() noexcept { return ParseResult{Parse::need_more}; }
 
-char to_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (to_lower(a[i]) != to_lower(b[i])) return false;
-    return true;
-}
+using base::iequals;
 
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);

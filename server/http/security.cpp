@@ -5,19 +5,12 @@
 // a user who needs them binds and browses with one of the three.
 #include "http/security.h"
 
+#include "base/ascii.h"
+
 namespace http {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
+using base::iequals;
 
 // 1-5 digits, value 1-65535.
 bool is_port(std::string_view digits) noexcept {

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <utility>
 
+#include "base/ascii.h"
+#include "base/stat_time.h"
 #include "http/response.h"
 
 namespace http {
@@ -72,15 +74,6 @@ FileResponse normalise(std::string_view path, std::string& relative) {
     return FileResponse{200};
 }
 
-template <class Stat>
-uint64_t mtime_ns(const Stat& info) {
-    // POSIX 2008 spells it st_mtim; macOS still calls it st_mtimespec.
-    if constexpr (requires { info.st_mtim; })
-        return static_cast<uint64_t>(info.st_mtim.tv_sec) * 1000000000u + static_cast<uint64_t>(info.st_mtim.tv_nsec);
-    else
-        return static_cast<uint64_t>(info.st_mtimespec.tv_sec) * 1000000000u +
-               static_cast<uint64_t>(info.st_mtimespec.tv_nsec);
-}
 
 std::string to_hex(uint64_t value) {
     static constexpr char kDigits[] = "0123456789abcdef";
@@ -172,7 +165,7 @@ FileResponse StaticFiles::resolve(std::string_view target, std::string_view if_n
     file.path_on_disk = std::move(real);
     file.content_type = content_type_for(wanted);
     file.size = static_cast<uint64_t>(info.st_size);
-    uint64_t modified_ns = mtime_ns(info);
+    uint64_t modified_ns = base::mtime_ns(info);
     auto modified_seconds = static_cast<int64_t>(modified_ns / 1000000000u);
     file.etag = "\"" + to_hex(file.size) + "-" + to_hex(modified_ns) + "\"";
     file.last_modified = http_date(modified_seconds);
@@ -197,15 +190,8 @@ std::string_view content_type_for(std::string_view path) noexcept {
     size_t dot = file.rfind('.');
     if (dot == std::string_view::npos || dot == 0) return "application/octet-stream";
     std::string_view extension = file.substr(dot + 1);
-    for (const Type& type : kTypes) {
-        if (type.extension.size() != extension.size()) continue;
-        bool same = true;
-        for (size_t i = 0; i < extension.size() && same; ++i) {
-            char c = extension[i];
-            same = (c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) == type.extension[i];
-        }
-        if (same) return type.content_type;
-    }
+    for (const Type& type : kTypes)
+        if (base::iequals(type.extension, extension)) return type.content_type;
     return "application/octet-stream";
 }
 

@@ -22,13 +22,6 @@ void on_raw_signal(int signo) {
     errno = saved;
 }
 
-Status make_nonblocking(int fd) {
-    int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return sys_error("fcntl(O_NONBLOCK)");
-    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return sys_error("fcntl(FD_CLOEXEC)");
-    return Ok{};
-}
-
 }  // namespace
 
 int64_t monotonic_ms() noexcept {
@@ -50,7 +43,7 @@ Result<EventLoop> EventLoop::create() noexcept {
     if (::pipe(fds) != 0) return sys_error("pipe");
     UniqueFd read_end(fds[0]), write_end(fds[1]);
     for (int fd : fds) {
-        Status st = make_nonblocking(fd);
+        Status st = set_nonblocking_cloexec(fd);
         if (!st.ok()) return st.error();
     }
     Status st = poller.value().watch(read_end.get(), kReadable);

@@ -32,6 +32,9 @@ Status Poller::watch(int fd, uint8_t interest) noexcept {
     ev.data.fd = fd;
     int op = old == 0 ? EPOLL_CTL_ADD : interest == 0 ? EPOLL_CTL_DEL : EPOLL_CTL_MOD;
     if (::epoll_ctl(fd_.get(), op, fd, &ev) != 0) {
+        // A failed DEL (the fd is already closed) still means "not watched":
+        // a later fd with this number must be ADDed, not MODed.
+        if (op == EPOLL_CTL_DEL) interest_[fd] = 0;
         const char* name = op == EPOLL_CTL_ADD ? "ADD" : op == EPOLL_CTL_DEL ? "DEL" : "MOD";
         return sys_error("epoll_ctl(" + std::string(name) + ", fd " + std::to_string(fd) + ")");
     }

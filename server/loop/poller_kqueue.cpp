@@ -32,8 +32,10 @@ Status Poller::watch(int fd, uint8_t interest) noexcept {
         EV_SET(&changes[n++], fd, EVFILT_READ, (interest & kReadable) ? EV_ADD : EV_DELETE, 0, 0, 0);
     if ((old ^ interest) & kWritable)
         EV_SET(&changes[n++], fd, EVFILT_WRITE, (interest & kWritable) ? EV_ADD : EV_DELETE, 0, 0, 0);
-    if (n > 0 && ::kevent(fd_.get(), changes, n, nullptr, 0, nullptr) != 0)
+    if (n > 0 && ::kevent(fd_.get(), changes, n, nullptr, 0, nullptr) != 0) {
+        if (interest == 0) interest_[fd] = 0;  // as epoll: a failed delete still means "not watched"
         return sys_error("kevent(fd " + std::to_string(fd) + ")");
+    }
     interest_[fd] = interest;
     return Ok{};
 }

@@ -21,7 +21,7 @@ void Connection::on_readable() noexcept {
     if (state_ != State::open) return read_and_discard();
     // Read into the shared scratch unless part of a message is already waiting.
     const bool fresh = in_.empty();
-    size_t room = fresh ? Server::kReadChunk : std::max(Server::kReadChunk, in_.size());
+    size_t room = fresh ? Server::kReadChunk : std::max<size_t>(4096, in_.size());
     uint8_t* into = fresh ? server_.read_scratch() : in_.reserve_tail(room);
     ssize_t n = ::recv(fd_.get(), into, room, 0);
     if (n == 0) {
@@ -33,26 +33,33 @@ void Connection::on_readable() noexcept {
         on_peer_gone(std::strerror(errno));
         return abort();
     }
-    std::span<uint8_t> input;
-    if (fresh) {
-        input = {into, static_cast<size_t>(n)};
-    } else {
+    if (!fresh) {
         in_.commit(static_cast<size_t>(n));
-        input = in_.span();
+        return offer_input({});
     }
+    offer_input({into, static_cast<size_t>(n)});
+}
+
+void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
+    std::span<uint8_t> input = fresh.empty() ? in_.span() : fresh;
     size_t used = on_input(input);
     if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
-    if (fresh) {
+    if (!fresh.empty()) {
         if (used < input.size()) in_.append(input.data() + used, input.size() - used);
     } else {
         in_.consume(used);
     }
+    // A protocol that stopped because its output is full (a small request can
+    // ask for a large answer) gets the rest again once the output drains.
+    input_deferred_ = !in_.empty() && output_full();
     if (in_.size() > server_.limits().max_input) {
         // The protocol refuses oversized messages itself; this is the backstop.
         on_peer_gone("input limit exceeded");
         abort();
     }
 }
+
+bool Connection::output_full() const { return out_.size() >= server_.limits().max_output; }
 
 void Connection::read_and_discard() noexcept {
     ssize_t n = ::recv(fd_.get(), server_.read_scratch(), Server::kReadChunk, 0);
@@ -65,18 +72,14 @@ void Connection::write(std::string_view bytes) {
 }
 
 void Connection::flush() noexcept {
-    if (state_ == State::dead) return;
-    while (!out_.empty()) {
-        ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
-        if (n > 0) {
-            out_.consume(static_cast<size_t>(n));
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
-        if (n < 0 && errno == EINTR) continue;
-        on_peer_gone(std::strerror(errno));
-        return abort();
+    while (state_ != State::dead) {
+        if (!send_output()) return;
+        // Input left for lack of output room is handled once there is room.
+        if (!input_deferred_ || output_full() || state_ != State::open) break;
+        input_deferred_ = false;
+        offer_input({});
     }
+    if (state_ == State::dead) return;
     if (out_.empty()) {
         if (out_.capacity() > 64 * 1024) out_.release();
         if (state_ == State::flushing) {
@@ -88,9 +91,25 @@ void Connection::flush() noexcept {
     update_interest();
 }
 
+bool Connection::send_output() noexcept {
+    while (!out_.empty()) {
+        ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
+        if (n > 0) {
+            out_.consume(static_cast<size_t>(n));
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n < 0 && errno == EINTR) continue;
+        on_peer_gone(std::strerror(errno));
+        abort();
+        return false;
+    }
+    return true;
+}
+
 void Connection::update_interest() noexcept {
     // Backpressure: a client that does not read its echoes is not read either.
-    uint8_t want = out_.size() < server_.limits().max_output ? loop::kReadable : 0;
+    uint8_t want = output_full() ? 0 : loop::kReadable;
     if (!out_.empty()) want |= loop::kWritable;
     if (want == interest_) return;
     Status st = server_.loop().watch(fd_.get(), want, this);

@@ -29,6 +29,9 @@ public:
     int fd() const { return fd_.get(); }
     bool closing() const { return state_ != State::open; }
     size_t output_pending() const { return out_.size(); }
+    // The output backlog has reached max_output: a protocol that can answer a
+    // little input with a lot of output stops handling input until it drains.
+    bool output_full() const;
 
     // Queues bytes for the peer; sent when the current callback returns.
     void write(std::string_view bytes);
@@ -67,6 +70,8 @@ private:
     friend class Server;
     enum class State : uint8_t { open, flushing, lingering, dead };
     void on_readable() noexcept;
+    void offer_input(std::span<uint8_t> fresh) noexcept;  // empty: what waits in in_
+    bool send_output() noexcept;                           // false when the connection died
     void read_and_discard() noexcept;
     void update_interest() noexcept;
 
@@ -77,6 +82,7 @@ private:
     int64_t deadline_ms_ = 0;
     State state_ = State::open;
     uint8_t interest_ = 0;
+    bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
 };
 
 }  // namespace net

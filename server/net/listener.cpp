@@ -10,17 +10,6 @@
 
 namespace net {
 
-namespace {
-
-Status set_flags(int fd) {
-    int flags = ::fcntl(fd, F_GETFL);
-    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) return sys_error("fcntl(O_NONBLOCK)");
-    if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return sys_error("fcntl(FD_CLOEXEC)");
-    return Ok{};
-}
-
-}  // namespace
-
 Result<Listener> Listener::bind(const std::string& host, uint16_t port, int backlog) {
     std::string numeric = host == "localhost" ? "127.0.0.1" : host;
     sockaddr_storage addr{};
@@ -41,7 +30,7 @@ Result<Listener> Listener::bind(const std::string& host, uint16_t port, int back
     std::string where = host + ":" + std::to_string(port);
     UniqueFd fd(::socket(addr.ss_family, SOCK_STREAM, 0));
     if (!fd) return sys_error("socket(" + where + ")");
-    Status st = set_flags(fd.get());
+    Status st = set_nonblocking_cloexec(fd.get());
     if (!st.ok()) return st.error();
     int one = 1;
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -65,7 +54,7 @@ UniqueFd Listener::accept(std::string* error) {
         return UniqueFd();
     }
     UniqueFd conn(fd);
-    if (!set_flags(fd).ok()) {
+    if (!set_nonblocking_cloexec(fd).ok()) {
         *error = sys_error("fcntl(accepted socket)").message;
         return UniqueFd();
     }

@@ -73,6 +73,10 @@ void Server::sweep() noexcept {
         if (connection->deadline_ms_ != 0 && now >= connection->deadline_ms_) connection->expire(now);
         else connection->release_idle_buffers();
     }
+    if (accept_paused_ && !shutting_down_) {  // EMFILE may have passed without any close
+        accept_paused_ = false;
+        (void)loop_.watch(listener_.fd(), loop::kReadable, this);
+    }
     if (shutting_down_ && live_ > 0 && now >= shutdown_deadline_) {
         for (auto& connection : by_fd_)
             if (connection && connection->state_ != Connection::State::dead) connection->abort();
@@ -95,10 +99,13 @@ void Server::shutdown(int64_t grace_ms, std::function<void()> done) {
     on_stopped_ = std::move(done);
     loop_.forget(listener_.fd());
     listener_.close();
-    for (auto& connection : by_fd_) {
-        if (!connection || connection->closing()) continue;
-        connection->on_shutdown();
-        connection->flush();
+    for (auto& slot : by_fd_) {
+        if (!slot || slot->closing()) continue;
+        // on_shutdown() may abort(), which moves the object to the graveyard
+        // (alive until the batch ends) and empties this slot.
+        Connection& connection = *slot;
+        connection.on_shutdown();
+        connection.flush();
     }
     // `done` runs from after_batch(), at the end of the current batch.
 }

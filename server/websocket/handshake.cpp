@@ -7,6 +7,7 @@
 // anything else malformed -> 400 with the rule in the body.
 #include "websocket/handshake.h"
 
+#include "base/ascii.h"
 #include "http/response.h"
 #include "http/security.h"
 #include "websocket/base64.h"
@@ -30,14 +31,7 @@ Handshake refuse(int status, std::string problem, std::string_view extra_headers
 
 size_t count_headers(const http::Request& request, std::string_view name) {
     size_t count = 0;
-    for (size_t i = 0; i < request.header_count; ++i) {
-        std::string_view have = request.headers[i].name;
-        if (have.size() != name.size()) continue;
-        bool same = true;
-        for (size_t j = 0; j < name.size() && same; ++j)
-            same = (have[j] | 0x20) == (name[j] | 0x20);
-        count += same;
-    }
+    for (size_t i = 0; i < request.header_count; ++i) count += base::iequals(request.headers[i].name, name);
     return count;
 }
 

@@ -124,6 +124,41 @@ TEST_F(RegistryHttpTest, PipelinedRequestsAnswerInOrder) {
     EXPECT_TRUE(wait_closed(fd.get()));
 }
 
+TEST_F(RegistryHttpTest, PipelinedRequestsWaitForTheClientToRead) {
+    // 200 requests for a 64 KiB file ask for 12.5 MiB, three times the output
+    // cap: the server must stop handling requests, then resume as we read.
+    std::string big(64 * 1024, 'w');
+    write_file(web_dir() + "/big.txt", big);
+    std::string request = "GET /big.txt HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    std::string all;
+    for (int i = 0; i < 200; ++i) all += request;
+    UniqueFd fd = connect_to(port());
+    ASSERT_TRUE(send_all(fd.get(), all));
+    for (int i = 0; i < 200; ++i) {
+        std::string response = recv_http_response(fd.get());
+        ASSERT_EQ(http_status(response), 200) << i;
+        ASSERT_EQ(http_body(response).size(), big.size()) << i;
+    }
+}
+
+TEST_F(RegistryHttpTest, ErrorAfterAHeadRequestKeepsItsBody) {
+    UniqueFd fd = connect_to(port());
+    ASSERT_TRUE(send_all(fd.get(), "HEAD / HTTP/1.1\r\nHost: localhost\r\n\r\nBROKEN\r\n\r\n"));
+    std::string all = recv_exact(fd.get(), 1 << 16, 2000);
+    size_t second = all.find("HTTP/1.1 400");
+    ASSERT_NE(second, std::string::npos) << all;
+    EXPECT_EQ(http_body(all.substr(second)), "400 Bad Request: request line is not 'method target version'\n");
+}
+
+TEST_F(RegistryHttpTest, PostWithABodyIs405AndCloses) {
+    UniqueFd fd = connect_to(port());
+    ASSERT_TRUE(send_all(fd.get(), "POST /api/registry HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\n{}"));
+    std::string response = recv_http_response(fd.get());
+    EXPECT_EQ(http_status(response), 405);
+    EXPECT_NE(response.find("\r\nAllow: GET, HEAD, OPTIONS\r\n"), std::string::npos);
+    EXPECT_TRUE(wait_closed(fd.get()));
+}
+
 TEST_F(RegistryHttpTest, AThousandRequestsOnOneConnection) {
     UniqueFd fd = connect_to(port());
     for (int i = 0; i < 1000; ++i) {

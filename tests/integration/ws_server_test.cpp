@@ -283,6 +283,32 @@ TEST_F(WsServerTest, SigtermClosesClientsWith1001AndUnregisters) {
     EXPECT_EQ(read_file(registry_path()), "{\n  \"servers\": []\n}\n");
 }
 
+TEST_F(WsServerTest, SigtermDuringAHandshakeStillStopsCleanly) {
+    UniqueFd idle = connect_to(port());  // a port probe: connected, never speaks
+    UniqueFd half = connect_to(port());
+    ASSERT_TRUE(send_all(half.get(), "GET / HTTP/1.1\r\nHost: localhost\r\n"));
+    UniqueFd open = ws_connect(port());
+    server_->process.signal(SIGTERM);
+    EXPECT_EQ(read_close_code(open.get()), 1001);
+    ASSERT_TRUE(send_all(open.get(), masked_frame(0x88, std::string("\x03\xe9", 2))));
+    EXPECT_TRUE(wait_closed(idle.get()));
+    EXPECT_EQ(server_->process.wait_exit(), 0);
+    EXPECT_EQ(read_file(registry_path()), "{\n  \"servers\": []\n}\n");
+}
+
+TEST_F(WsServerTest, PingsAreAnsweredUntilTheClientsClose) {
+    UniqueFd fd = ws_connect(port());
+    server_->process.signal(SIGTERM);
+    EXPECT_EQ(read_close_code(fd.get()), 1001);
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x89, "still there?")));
+    Frame pong = read_frame(fd.get());
+    EXPECT_EQ(pong.opcode, 0xA);
+    EXPECT_EQ(pong.payload, "still there?");
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x88, std::string("\x03\xe8", 2))));
+    EXPECT_TRUE(wait_closed(fd.get()));
+    EXPECT_EQ(server_->process.wait_exit(), 0);
+}
+
 TEST_F(WsServerTest, RegistryEntryHasEveryField) {
     auto doc = json::parse(read_file(registry_path()));
     ASSERT_TRUE(doc.ok()) << doc.error().message;
