@@ -36,7 +36,10 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         // Control frames (at most 125 bytes) may still come between fragments.
         uint64_t room = std::max<uint64_t>(config_.max_message - message_.size(), 125);
         auto frame = websocket::decode_frame(input.subspan(used), room);
-        if (frame.status == Decode::need_more) break;
+        if (frame.status == Decode::need_more) {
+            if (frame.frame_size != 0) expect_input(frame.frame_size);
+            break;
+        }
         if (frame.status == Decode::bad) {
             fail(frame.close_code, frame.problem);
             break;
@@ -145,8 +148,8 @@ void WsSession::on_close_frame(std::span<const uint8_t> payload) noexcept {
 void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noexcept {
     uint8_t header[websocket::kMaxHeaderSize];
     size_t header_size = websocket::write_header(header, opcode, payload.size());
-    write(header, header_size);
-    write(payload.data(), payload.size());
+    write({reinterpret_cast<const char*>(header), header_size},
+          {reinterpret_cast<const char*>(payload.data()), payload.size()});
 }
 
 void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {

@@ -23,6 +23,7 @@ public:
     uint8_t* reserve_tail(size_t n);
     void commit(size_t n) { end_ += n; }
     void append(const void* data, size_t n) {
+        if (n == 0) return;  // data may be null then, which memcpy does not allow
         std::memcpy(reserve_tail(n), data, n);
         end_ += n;
     }

@@ -1,6 +1,9 @@
 #include "net/connection.h"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstring>
@@ -20,8 +23,10 @@ void Connection::on_event(const loop::Event& event) noexcept {
 void Connection::on_readable() noexcept {
     if (state_ != State::open) return read_and_discard();
     // Read into the shared scratch unless part of a message is already waiting.
+    active_ = true;
     const bool fresh = in_.empty();
-    size_t room = fresh ? Server::kReadChunk : std::max<size_t>(4096, in_.size());
+    size_t room = Server::kReadChunk;
+    if (!fresh) room = input_hint_ > in_.size() ? input_hint_ - in_.size() : 4096;
     uint8_t* into = fresh ? server_.read_scratch() : in_.reserve_tail(room);
     ssize_t n = ::recv(fd_.get(), into, room, 0);
     if (n == 0) {
@@ -42,6 +47,7 @@ void Connection::on_readable() noexcept {
 
 void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
     std::span<uint8_t> input = fresh.empty() ? in_.span() : fresh;
+    input_hint_ = 0;
     size_t used = on_input(input);
     if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
     if (!fresh.empty()) {
@@ -69,6 +75,20 @@ void Connection::read_and_discard() noexcept {
 void Connection::write(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
     out_.append(bytes);
+}
+
+void Connection::write(std::string_view head, std::string_view body) {
+    // Below this a copy costs less than a second iovec.
+    constexpr size_t kDirectWrite = 8 * 1024;
+    if (state_ != State::open) return;
+    out_.append(head);
+    if (body.size() < kDirectWrite) return out_.append(body);
+    iovec parts[2] = {{out_.data(), out_.size()}, {const_cast<char*>(body.data()), body.size()}};
+    ssize_t n = ::writev(fd_.get(), parts, 2);
+    size_t sent = n > 0 ? static_cast<size_t>(n) : 0;  // errors show up in flush()
+    size_t from_out = std::min(sent, out_.size());
+    out_.consume(from_out);
+    out_.append(body.substr(sent - from_out));
 }
 
 void Connection::flush() noexcept {

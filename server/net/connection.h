@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 
 #include "base/unique_fd.h"
 #include "loop/event_loop.h"
@@ -36,6 +37,12 @@ public:
     // Queues bytes for the peer; sent when the current callback returns.
     void write(std::string_view bytes);
     void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
+    // A header and a body: a large body goes to the kernel at once, straight
+    // from where it lies (one writev), and only what it does not take is copied.
+    void write(std::string_view head, std::string_view body);
+    // The unfinished message needs `total` bytes of input in all: the next
+    // read asks for just the rest, so the buffer empties when it completes.
+    void expect_input(size_t total) { input_hint_ = total; }
     // Sends what is queued, then half-closes and discards input until the peer
     // closes or the linger time passes (so a final close frame or error body is
     // not lost to a reset). Further input is not given to the protocol.
@@ -49,7 +56,10 @@ public:
     void on_event(const loop::Event& event) noexcept final;
     void flush() noexcept;      // called by the Server after every callback it makes
     void expire(int64_t now_ms) noexcept;
+    // Called every tick: buffers are freed after a whole tick without input,
+    // so busy connections keep theirs and idle ones cost almost nothing.
     void release_idle_buffers() noexcept {
+        if (std::exchange(active_, false)) return;
         in_.release();
         out_.release();
     }
@@ -83,6 +93,8 @@ private:
     State state_ = State::open;
     uint8_t interest_ = 0;
     bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
+    bool active_ = false;          // input arrived since the last tick
+    size_t input_hint_ = 0;        // bytes the unfinished message needs in all (0: unknown)
 };
 
 }  // namespace net

@@ -43,7 +43,9 @@ public:
 
 private:
     friend class Connection;
-    static constexpr size_t kReadChunk = 64 * 1024;
+    // One read buffer for all connections: big enough that a 64 KiB message
+    // and its header arrive in one read, and several smaller ones at a time.
+    static constexpr size_t kReadChunk = 256 * 1024;
     uint8_t* read_scratch() { return read_scratch_.get(); }
     void remove(Connection& connection) noexcept;
     void sweep() noexcept;

@@ -103,7 +103,11 @@ DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload) noexcept 
     if (length > max_payload) return bad(1009, "frame payload over the message size limit");
 
     size_t header_size = 2 + length_size + kMaskSize;
-    if (in.size() < header_size || in.size() - header_size < length) return need_more();
+    if (in.size() < header_size || in.size() - header_size < length) {
+        DecodeResult waiting = need_more();
+        waiting.frame_size = header_size + length;  // lets the reader ask for exactly the rest
+        return waiting;
+    }
 
     uint8_t* payload = in.data() + header_size;
     unmask(payload, static_cast<size_t>(length), in.data() + header_size - kMaskSize);

@@ -21,6 +21,7 @@ struct DecodeResult {
     Opcode opcode = Opcode::continuation;
     std::span<uint8_t> payload{};  // points into the input, already unmasked in place
     size_t consumed = 0;           // header + payload bytes when status == frame
+    uint64_t frame_size = 0;       // when need_more and the length is known: the whole frame's size
     uint16_t close_code = 0;       // when bad: 1002 protocol, 1009 too big
     std::string_view problem{};    // when bad: which rule was broken (static text)
 };

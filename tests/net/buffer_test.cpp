@@ -38,3 +38,14 @@ TEST(Buffer, ReleaseFreesOnlyWhenEmpty) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Buffer, AppendingNothingToAnEmptyBufferIsFine) {
+    net::Buffer buffer;
+    buffer.append(nullptr, 0);  // an empty payload's data() may be null
+    EXPECT_TRUE(buffer.empty());
+    EXPECT_EQ(buffer.capacity(), 0u);
+}
+
+}  // namespace
