@@ -1,0 +1,29 @@
+# make bench        the benchmark: builds everything it measures, installs node ws
+#                   into tests/bench/node_modules, runs tests/bench/run_bench.sh
+#                   (docs/benchmarks.md). Not part of make test.
+# make bench-build  only the load generator and the plain TCP echo (CI builds them)
+# Both are release builds (-O2, no sanitizers): the load generator must not be
+# the bottleneck.
+
+BENCH_BIN    := build/bench
+LOADGEN_SRCS := tests/bench/loadgen.cpp tests/bench/loadgen_main.cpp tests/bench/conn.cpp tests/bench/payload.cpp \
+                server/app/flags.cpp server/websocket/sha1.cpp server/websocket/base64.cpp
+
+.PHONY: bench bench-build
+bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo
+
+$(BENCH_BIN)/loadgen: $(call rel_objs,$(LOADGEN_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+$(BENCH_BIN)/tcp_echo: $(call rel_objs,tests/bench/tcp_echo.cpp)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+
+tests/bench/node_modules/ws/package.json: tests/bench/package.json
+	cd tests/bench && npm install --no-audit --no-fund
+	@touch $@
+
+bench: bench-build ws-server registry-http tests/bench/node_modules/ws/package.json
+	tests/bench/run_bench.sh
