@@ -26,7 +26,7 @@ void Connection::on_readable() noexcept {
     active_ = true;
     const bool fresh = in_.empty();
     size_t room = Server::kReadChunk;
-    if (!fresh) room = input_hint_ > in_.size() ? input_hint_ - in_.size() : 4096;
+    if (!fresh) room = std::max<size_t>(input_hint_ > in_.size() ? input_hint_ - in_.size() : 0, 4096);
     uint8_t* into = fresh ? server_.read_scratch() : in_.reserve_tail(room);
     ssize_t n = ::recv(fd_.get(), into, room, 0);
     if (n == 0) {
