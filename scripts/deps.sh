@@ -5,6 +5,7 @@
 #   scripts/deps.sh test    + GoogleTest, clang's sanitizer runtime
 #   scripts/deps.sh client  + Emscripten
 #   scripts/deps.sh e2e     + Chromium and playwright-core (npm)
+#   scripts/deps.sh bench   + nginx, wrk, gnuplot and node for `make bench`
 #   scripts/deps.sh all     everything `make check` uses
 set -euo pipefail
 want=${1:-all}
@@ -21,9 +22,13 @@ case $want in test|e2e|all) need /usr/include/gtest/gtest.h libgtest-dev
                             need clang++-14 clang-14
                             need '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' libclang-rt-14-dev ;; esac
 case $want in client|e2e|all) need em++ emscripten ;; esac
-case $want in e2e|all) need chromium chromium
-                       need node nodejs
-                       need npm npm ;; esac
+case $want in e2e|all) need chromium chromium ;; esac
+case $want in e2e|all|bench) need node nodejs
+                             need npm npm ;; esac
+case $want in bench) need nginx nginx-light
+                     need wrk wrk
+                     need gnuplot gnuplot-nox
+                     need taskset util-linux ;; esac
 
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null 2>&1; then

@@ -9,7 +9,7 @@ BENCH_BIN    := build/bench
 LOADGEN_SRCS := tests/bench/loadgen.cpp tests/bench/loadgen_main.cpp tests/bench/conn.cpp tests/bench/payload.cpp \
                 server/app/flags.cpp server/websocket/sha1.cpp server/websocket/base64.cpp
 
-.PHONY: bench bench-build
+.PHONY: bench bench-build bench-deps
 bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo
 
 $(BENCH_BIN)/loadgen: $(call rel_objs,$(LOADGEN_SRCS))
@@ -21,9 +21,11 @@ $(BENCH_BIN)/tcp_echo: $(call rel_objs,tests/bench/tcp_echo.cpp)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
-tests/bench/node_modules/ws/package.json: tests/bench/package.json
+tests/bench/node_modules/ws/package.json: tests/bench/package.json | bench-deps
 	cd tests/bench && npm install --no-audit --no-fund
 	@touch $@
 
-bench: bench-build ws-server registry-http tests/bench/node_modules/ws/package.json
+bench: bench-deps bench-build ws-server registry-http tests/bench/node_modules/ws/package.json
 	tests/bench/run_bench.sh
+bench-deps:
+	scripts/deps.sh bench
