@@ -35,7 +35,7 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         // oversized one is refused from its header instead of being buffered.
         // Control frames (at most 125 bytes) may still come between fragments.
         uint64_t room = std::max<uint64_t>(config_.max_message - message_.size(), 125);
-        auto frame = websocket::decode_frame(input.subspan(used), room);
+        auto frame = websocket::decode_frame(input.subspan(used), room, websocket::Unmask::later);
         if (frame.status == Decode::need_more) {
             if (frame.frame_size != 0) expect_input(frame.frame_size);
             break;
@@ -44,6 +44,7 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
             fail(frame.close_code, frame.problem);
             break;
         }
+        unmask_for_echo(frame);
         used += frame.consumed;
         if (!on_frame(frame)) break;
     }
@@ -83,7 +84,7 @@ bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
         return on_data_frame(frame);
     case Opcode::ping:
         // Until the peer's close arrives, pings are answered (§5.5.2), even after ours.
-        if (phase_ == Phase::open || phase_ == Phase::closing) send_frame(Opcode::pong, frame.payload);
+        if (phase_ == Phase::open || phase_ == Phase::closing) send_in_place(Opcode::pong, frame.payload);
         return true;
     case Opcode::pong:
         return true;  // any input already counts as a sign of life
@@ -125,7 +126,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     utf8_.reset();
     if (phase_ != Phase::open) return true;  // closing: data is no longer echoed
     if (!continuing) {
-        send_frame(opcode, frame.payload);
+        send_in_place(opcode, frame.payload);
         return true;
     }
     message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
@@ -150,6 +151,28 @@ void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noex
     size_t header_size = websocket::write_header(header, opcode, payload.size());
     write({reinterpret_cast<const char*>(header), header_size},
           {reinterpret_cast<const char*>(payload.data()), payload.size()});
+}
+
+void WsSession::unmask_for_echo(websocket::DecodeResult& frame) noexcept {
+    // The payload is unmasked to where its echo's payload goes: right after
+    // the echo before it in this input or, for the first, over the client's
+    // header, which is ours plus a 4-byte mask key. The echoes of one read then
+    // lie end to end and leave in one piece, and unmasking was the only copy.
+    // A payload that is not echoed is moved too, harmlessly: it is used up
+    // before the next frame is unmasked.
+    uint8_t* frame_start = frame.payload.data() - websocket::header_size(frame.payload.size()) - 4;
+    uint8_t* echo_start = in_place_end();
+    if (echo_start == nullptr || echo_start > frame_start) echo_start = frame_start + 4;
+    uint8_t* to = echo_start + websocket::header_size(frame.payload.size());
+    websocket::unmask(to, frame.payload, frame.mask);
+    frame.payload = {to, frame.payload.size()};
+}
+
+void WsSession::send_in_place(Opcode opcode, std::span<uint8_t> payload) noexcept {
+    // unmask_for_echo() left room for the header in front of the payload.
+    uint8_t* frame = payload.data() - websocket::write_header(payload.data() - websocket::header_size(payload.size()),
+                                                              opcode, payload.size());
+    write_in_place({frame, static_cast<size_t>(payload.data() + payload.size() - frame)});
 }
 
 void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {

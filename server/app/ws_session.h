@@ -37,6 +37,9 @@ private:
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
     void on_close_frame(std::span<const uint8_t> payload) noexcept;
     void send_frame(websocket::Opcode opcode, std::span<const uint8_t> payload) noexcept;
+    void unmask_for_echo(websocket::DecodeResult& frame) noexcept;
+    // Sends a payload placed by unmask_for_echo() as a frame, from where it lies.
+    void send_in_place(websocket::Opcode opcode, std::span<uint8_t> payload) noexcept;
     void send_close(uint16_t code, std::string_view reason) noexcept;
     void fail(uint16_t code, std::string_view reason) noexcept;
 

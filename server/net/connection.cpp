@@ -74,21 +74,49 @@ void Connection::read_and_discard() noexcept {
 
 void Connection::write(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
+    copy_in_place();
     out_.append(bytes);
+}
+
+void Connection::copy_in_place() noexcept {
+    if (in_place_) out_.append(std::exchange(in_place_, nullptr), in_place_size_);
+}
+
+bool Connection::send_in_place() noexcept {
+    return send_after_backlog(std::exchange(in_place_, nullptr), in_place_size_);
+}
+
+bool Connection::send_after_backlog(const void* data, size_t size) noexcept {
+    iovec parts[2] = {{out_.data(), out_.size()}, {const_cast<void*>(data), size}};
+    msghdr message{};
+    message.msg_iov = out_.empty() ? &parts[1] : parts;
+    message.msg_iovlen = out_.empty() ? 1 : 2;
+    ssize_t n;
+    do {  // without a backlog, send() costs the kernel less than an iovec
+        n = out_.empty() ? ::send(fd_.get(), data, size, 0) : ::sendmsg(fd_.get(), &message, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        on_peer_gone(std::strerror(errno));
+        abort();
+        return false;
+    }
+    // What the kernel did not take waits in out_, in order.
+    size_t sent = n > 0 ? static_cast<size_t>(n) : 0;
+    size_t from_out = std::min(sent, out_.size());
+    out_.consume(from_out);
+    sent -= from_out;
+    out_.append(static_cast<const uint8_t*>(data) + sent, size - sent);
+    return true;
 }
 
 void Connection::write(std::string_view head, std::string_view body) {
     // Below this a copy costs less than a second iovec.
     constexpr size_t kDirectWrite = 8 * 1024;
     if (state_ != State::open) return;
+    copy_in_place();
     out_.append(head);
     if (body.size() < kDirectWrite) return out_.append(body);
-    iovec parts[2] = {{out_.data(), out_.size()}, {const_cast<char*>(body.data()), body.size()}};
-    ssize_t n = ::writev(fd_.get(), parts, 2);
-    size_t sent = n > 0 ? static_cast<size_t>(n) : 0;  // errors show up in flush()
-    size_t from_out = std::min(sent, out_.size());
-    out_.consume(from_out);
-    out_.append(body.substr(sent - from_out));
+    send_after_backlog(body.data(), body.size());
 }
 
 void Connection::flush() noexcept {
@@ -112,6 +140,7 @@ void Connection::flush() noexcept {
 }
 
 bool Connection::send_output() noexcept {
+    if (in_place_) return send_in_place();  // a short write there means the kernel is full
     while (!out_.empty()) {
         ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
         if (n > 0) {
@@ -147,6 +176,7 @@ void Connection::close_after_flush() {
 void Connection::abort() {
     if (state_ == State::dead) return;
     state_ = State::dead;
+    in_place_ = nullptr;
     server_.remove(*this);
 }
 

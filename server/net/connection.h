@@ -40,6 +40,25 @@ public:
     // A header and a body: a large body goes to the kernel at once, straight
     // from where it lies (one writev), and only what it does not take is copied.
     void write(std::string_view head, std::string_view body);
+    // Queues `bytes`, which lie in the input being handled, without copying
+    // them: they go out from where they lie when the callback returns (only
+    // what the kernel does not take is copied). Bytes that start where the
+    // ones queued this way before them end join them, so a protocol that lays
+    // its answers end to end in the input sends them in one piece; others
+    // cost a copy of what came before.
+    void write_in_place(std::span<uint8_t> bytes) {
+        if (state_ != State::open || bytes.empty()) return;
+        if (in_place_end() == bytes.data()) {
+            in_place_size_ += bytes.size();
+            return;
+        }
+        copy_in_place();  // not adjacent: what came before goes first, from the backlog
+        in_place_ = bytes.data();
+        in_place_size_ = bytes.size();
+    }
+    // Where the bytes queued with write_in_place() in this callback end; null
+    // if there are none.
+    uint8_t* in_place_end() const { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
     // The unfinished message needs `total` bytes of input in all: the next
     // read asks for just the rest, so the buffer empties when it completes.
     void expect_input(size_t total) { input_hint_ = total; }
@@ -82,6 +101,10 @@ private:
     void on_readable() noexcept;
     void offer_input(std::span<uint8_t> fresh) noexcept;  // empty: what waits in in_
     bool send_output() noexcept;                           // false when the connection died
+    bool send_in_place() noexcept;                         // out_ then the in-place bytes, one call
+    // Sends out_ then `data` in one call and keeps what the kernel leaves in out_.
+    bool send_after_backlog(const void* data, size_t size) noexcept;
+    void copy_in_place() noexcept;                         // the in-place bytes into out_ (order kept)
     void read_and_discard() noexcept;
     void update_interest() noexcept;
 
@@ -95,6 +118,8 @@ private:
     bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
     bool active_ = false;          // input arrived since the last tick
     size_t input_hint_ = 0;        // bytes the unfinished message needs in all (0: unknown)
+    uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends
+    size_t in_place_size_ = 0;
 };
 
 }  // namespace net

@@ -19,7 +19,8 @@ struct DecodeResult {
     Decode status;
     bool fin = false;
     Opcode opcode = Opcode::continuation;
-    std::span<uint8_t> payload{};  // points into the input, already unmasked in place
+    std::span<uint8_t> payload{};  // points into the input, unmasked in place unless Unmask::later
+    uint8_t mask[4] = {};          // the frame's masking key
     size_t consumed = 0;           // header + payload bytes when status == frame
     uint64_t frame_size = 0;       // when need_more and the length is known: the whole frame's size
     uint16_t close_code = 0;       // when bad: 1002 protocol, 1009 too big
@@ -32,12 +33,20 @@ struct DecodeResult {
 // as soon as the bytes they concern are in, so a bad first byte is reported
 // without waiting for the rest. The fragmentation sequence and UTF-8 of text
 // are the session's business, not checked here.
-DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload) noexcept;
+// With Unmask::later the payload is left masked for the caller to unmask
+// where it wants it (see unmask()).
+enum class Unmask : bool { in_place, later };
+DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask when = Unmask::in_place) noexcept;
+
+// Writes `from` XOR the masking key (§5.3) to `to`, which may overlap `from`
+// as long as it does not start after it: unmasking can move a payload down.
+void unmask(uint8_t* to, std::span<const uint8_t> from, const uint8_t key[4]) noexcept;
 
 // Server frames are never masked. Writes a header for a frame with this
 // opcode/length into `out` (at least kMaxHeaderSize bytes) and returns the
 // header size (2, 4 or 10).
 inline constexpr size_t kMaxHeaderSize = 10;
+constexpr size_t header_size(uint64_t payload_size) { return payload_size < 126 ? 2 : payload_size <= 0xffff ? 4 : 10; }
 size_t write_header(uint8_t* out, Opcode opcode, uint64_t payload_size, bool fin = true) noexcept;
 void append_frame(std::string& out, Opcode opcode, std::string_view payload);  // header + payload
 

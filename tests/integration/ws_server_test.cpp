@@ -3,13 +3,17 @@
 // close codes and file contents.
 #include <signal.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -156,6 +160,184 @@ TEST_F(WsServerTest, FragmentedMessageWithPingsBetween) {
     EXPECT_EQ(echo.opcode, 1);
     EXPECT_TRUE(echo.fin);
     EXPECT_EQ(echo.payload, "Hello, world");
+}
+
+// A stream of many frames of every length form, with pings, unanswered pongs
+// and fragmented messages between them, ending in a close; `replies` is what
+// the server must send back, in order. Payloads differ per frame, so a byte
+// echoed from the wrong place is seen.
+struct FrameStream {
+    std::string bytes;
+    std::vector<Frame> replies;
+};
+
+std::string payload_of(size_t index, size_t size, bool text) {
+    std::string payload(size, '\0');
+    for (size_t j = 0; j < size; ++j) {
+        size_t v = j * 31 + (j >> 8) * 7 + index * 101 + 17;
+        payload[j] = static_cast<char>(text ? 0x20 + v % 95 : v & 0xff);  // text: printable ASCII
+    }
+    return payload;
+}
+
+FrameStream many_frames() {
+    FrameStream s;
+    uint32_t mask = 0x12345678;
+    auto send = [&](uint8_t first_byte, const std::string& payload) {
+        mask = mask * 1664525 + 1013904223;  // a different key for every frame
+        s.bytes += masked_frame(first_byte, payload, mask);
+    };
+    auto reply = [&](uint8_t opcode, std::string payload) {
+        s.replies.push_back({opcode, true, std::move(payload), true});
+    };
+    const size_t sizes[] = {0, 1, 2, 125, 126, 127, 1000, 4095, 65535, 65536};
+    for (size_t k = 0; k < 300; ++k) {
+        if (k == 150) {
+            // Text over 8 KiB with a ping between each fragment and a UTF-8
+            // character split across fragments ("\xc3" + "\xa9" is U+00E9).
+            std::string first = payload_of(k, 4999, true) + "\xc3", last = payload_of(k + 1, 4000, true);
+            send(0x01, first);
+            send(0x89, "ping in a message");
+            reply(0xA, "ping in a message");
+            send(0x00, "\xa9");
+            send(0x89, "");
+            reply(0xA, "");
+            send(0x80, last);
+            reply(1, first + "\xa9" + last);
+        }
+        if (k == 220) {  // a small binary message, an empty middle fragment
+            std::string first = payload_of(k, 3, false), last = payload_of(k + 1, 100, false);
+            send(0x02, first);
+            send(0x00, "");
+            send(0x89, payload_of(k, 125, false));
+            reply(0xA, payload_of(k, 125, false));
+            send(0x80, last);
+            reply(2, first + last);
+        }
+        // All ten sizes in every third round of ten; 200+k and 2000+k stand in
+        // for 65535 and 65536 in the others, to stay under 2 MiB in all.
+        size_t size = sizes[k % 10];
+        if (size > 65534 && (k / 10) % 3 != 0) size = size == 65535 ? 200 + k : 2000 + k;
+        uint8_t opcode = k % 2 ? 2 : 1;
+        std::string payload = payload_of(k, size, opcode == 1);
+        send(static_cast<uint8_t>(0x80 | opcode), payload);
+        reply(opcode, payload);
+        if (k % 7 == 3) {
+            std::string ping = "ping " + std::to_string(k) + payload_of(k, k % 119, false);
+            send(0x89, ping);
+            reply(0xA, ping);
+        }
+        if (k % 29 == 5) send(0x8A, "unsolicited pong " + std::to_string(k));  // not answered
+    }
+    send(0x88, std::string("\x03\xe8", 2) + "done");
+    reply(8, std::string("\x03\xe8", 2));
+    return s;
+}
+
+// Unmasked server frames from `bytes`; stops at the first incomplete one.
+std::vector<Frame> parse_frames(std::string_view bytes) {
+    std::vector<Frame> frames;
+    size_t at = 0;
+    while (bytes.size() - at >= 2) {
+        const uint8_t first = static_cast<uint8_t>(bytes[at]), second = static_cast<uint8_t>(bytes[at + 1]);
+        size_t header = 2, length = second & 0x7f;
+        if (second & 0x80) break;  // a server must not mask
+        if (length >= 126) {
+            size_t length_size = length == 126 ? 2 : 8;
+            if (bytes.size() - at < 2 + length_size) break;
+            length = 0;
+            for (size_t i = 0; i < length_size; ++i) length = (length << 8) | static_cast<uint8_t>(bytes[at + 2 + i]);
+            header += length_size;
+        }
+        if (bytes.size() - at - header < length) break;
+        frames.push_back({static_cast<uint8_t>(first & 0x0f), (first & 0x80) != 0,
+                          std::string(bytes.substr(at + header, length)), true});
+        at += header + length;
+    }
+    return frames;
+}
+
+std::string serialize(const std::vector<Frame>& frames) {
+    std::string bytes;
+    for (const Frame& f : frames) {
+        uint8_t header[10];
+        size_t n = 2;
+        header[0] = static_cast<uint8_t>((f.fin ? 0x80 : 0) | f.opcode);
+        if (f.payload.size() < 126) {
+            header[1] = static_cast<uint8_t>(f.payload.size());
+        } else {
+            size_t length_size = f.payload.size() <= 0xffff ? 2 : 8;
+            header[1] = length_size == 2 ? 126 : 127;
+            for (size_t i = 0; i < length_size; ++i)
+                header[2 + i] = static_cast<uint8_t>(uint64_t{f.payload.size()} >> (8 * (length_size - 1 - i)));
+            n += length_size;
+        }
+        bytes.append(reinterpret_cast<const char*>(header), n);
+        bytes += f.payload;
+    }
+    return bytes;
+}
+
+// Sends `stream` in pieces of `piece` bytes (0: one send) while a second
+// thread reads everything until the server closes. Reading concurrently
+// keeps the server from pausing input for a client that does not read.
+std::string exchange(uint16_t port, const std::string& stream, size_t piece) {
+    UniqueFd fd = ws_connect(port);
+    EXPECT_TRUE(fd);
+    if (!fd) return {};
+    int one = 1;
+    ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // each piece its own segment
+    auto received = std::async(std::launch::async, [&] { return recv_exact(fd.get(), SIZE_MAX, 120'000); });
+    std::string_view rest = stream;
+    while (!rest.empty()) {
+        std::string_view part = rest.substr(0, piece ? piece : rest.size());
+        if (!send_all(fd.get(), part)) break;  // the reader still ends at EOF
+        rest.remove_prefix(part.size());
+    }
+    EXPECT_TRUE(rest.empty()) << rest.size() << " bytes not sent";
+    return received.get();
+}
+
+// Compares frame by frame so a failure names the first frame that differs
+// instead of printing megabytes.
+void expect_replies(const std::string& received, const std::vector<Frame>& expected, const std::string& label) {
+    std::vector<Frame> got = parse_frames(received);
+    size_t n = std::min(got.size(), expected.size());
+    for (size_t i = 0; i < n; ++i) {
+        const Frame& g = got[i];
+        const Frame& e = expected[i];
+        if (g.opcode == e.opcode && g.fin == e.fin && g.payload == e.payload) continue;
+        size_t differs = 0;
+        while (differs < std::min(g.payload.size(), e.payload.size()) && g.payload[differs] == e.payload[differs])
+            ++differs;
+        ADD_FAILURE() << label << ": reply " << i << " of " << expected.size() << " is opcode " << int(g.opcode)
+                      << " fin " << g.fin << " size " << g.payload.size() << ", expected opcode " << int(e.opcode)
+                      << " fin " << e.fin << " size " << e.payload.size() << "; payloads differ from byte "
+                      << differs;
+        return;
+    }
+    EXPECT_EQ(got.size(), expected.size()) << label;
+    EXPECT_EQ(received.size(), serialize(expected).size()) << label << ": bytes after the last whole frame";
+}
+
+TEST_F(WsServerTest, ManyFramesInOneWriteAreEchoedInOrder) {
+    const FrameStream stream = many_frames();
+    ASSERT_LT(stream.bytes.size(), 2u << 20);
+    ASSERT_GT(stream.replies.size(), 340u);
+    std::string received = exchange(port(), stream.bytes, 0);
+    expect_replies(received, stream.replies, "one write");
+    EXPECT_TRUE(received == serialize(stream.replies));
+}
+
+TEST_F(WsServerTest, ManyFramesSplitAnywhereAreEchoedTheSame) {
+    const FrameStream stream = many_frames();
+    const std::string expected = serialize(stream.replies);
+    for (size_t piece : {1, 7, 4096}) {
+        std::string label = "pieces of " + std::to_string(piece);
+        std::string received = exchange(port(), stream.bytes, piece);
+        expect_replies(received, stream.replies, label);
+        EXPECT_TRUE(received == expected) << label;
+    }
 }
 
 TEST_F(WsServerTest, CloseHandshakeEchoesTheCode) {

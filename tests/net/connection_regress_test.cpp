@@ -8,63 +8,15 @@
 // response that was never sent, whenever the bytes came in two reads.
 #include "net/connection.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <functional>
 #include <string>
-#include <thread>
 
-#include "net/listener.h"
-#include "net/server.h"
+#include "loopback_server.h"
 
 namespace {
 
-// A blocking loopback client; every wait is bounded.
-class Client {
-public:
-    explicit Client(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_port = htons(port);
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fd_.reset();
-    }
-    void send(std::string_view bytes) {
-        while (fd_ && !bytes.empty()) {
-            ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (n <= 0) return;
-            bytes.remove_prefix(static_cast<size_t>(n));
-        }
-    }
-    // Up to `n` bytes; fewer on EOF, or after 10 s of silence.
-    std::string receive(size_t n) {
-        std::string got;
-        char chunk[256];
-        while (got.size() < n && readable()) {
-            ssize_t r = ::recv(fd_.get(), chunk, std::min(sizeof chunk, n - got.size()), 0);
-            if (r <= 0) break;
-            got.append(chunk, static_cast<size_t>(r));
-        }
-        return got;
-    }
-    bool closed_by_peer() {
-        char c;
-        return readable() && ::recv(fd_.get(), &c, 1, 0) <= 0;
-    }
-
-private:
-    bool readable() {
-        pollfd p{fd_.get(), POLLIN, 0};
-        return fd_ && ::poll(&p, 1, 10'000) == 1;
-    }
-    UniqueFd fd_;
-};
+using net_test::Client;
 
 // Line protocol: "bye" -> "ok" and close after flush; any other line -> "ack".
 class LineCloser final : public net::Connection {
@@ -88,33 +40,8 @@ private:
     void on_deadline() noexcept override {}
 };
 
-// Runs the server until the client thread is done.
-std::string talk(const std::function<std::string(uint16_t port)>& client) {
-    auto loop = loop::EventLoop::create();
-    EXPECT_TRUE(loop.ok());
-    auto listener = net::Listener::bind("127.0.0.1", 0);
-    EXPECT_TRUE(listener.ok());
-    net::Server server(loop.value(), std::move(listener.value()), net::Limits{},
-                       [](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
-                           return std::make_unique<LineCloser>(s, std::move(fd));
-                       });
-    EXPECT_TRUE(server.start().ok());
-    std::atomic<bool> done{false};
-    std::string heard;
-    std::thread thread([&] {
-        heard = client(server.port());
-        done = true;
-    });
-    loop.value().every(5, [&] {
-        if (done) loop.value().stop();
-    });
-    EXPECT_TRUE(loop.value().run().ok());
-    thread.join();
-    return heard;
-}
-
 TEST(ConnectionRegress, GoodbyeIsSentWhenTheClosingInputCameInTwoReads) {
-    std::string heard = talk([](uint16_t port) {
+    std::string heard = net_test::talk<LineCloser>([](uint16_t port) {
         Client client(port);
         // "hello" is handled at once; "by" stays in the input buffer. The ack
         // proves the server has read it, so the rest arrives in a second read.
@@ -128,7 +55,7 @@ TEST(ConnectionRegress, GoodbyeIsSentWhenTheClosingInputCameInTwoReads) {
 }
 
 TEST(ConnectionRegress, GoodbyeIsSentWhenTheClosingInputCameInOneRead) {
-    std::string heard = talk([](uint16_t port) {
+    std::string heard = net_test::talk<LineCloser>([](uint16_t port) {
         Client client(port);
         client.send("hello\nbye\n");
         std::string got = client.receive(7);

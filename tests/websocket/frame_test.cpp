@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <vector>
@@ -213,6 +214,120 @@ TEST(DecodeFrame, UnmasksEveryLengthAtEveryAlignment) {
             for (size_t i = 0; i < offset; ++i) EXPECT_EQ(buffer[i], 0xee);
             for (size_t i = offset + frame.size(); i < buffer.size(); ++i) EXPECT_EQ(buffer[i], 0xee);
         }
+    }
+}
+
+// The echo path unmasks each payload down to where its echo goes: `to` at or
+// below `from`, overlapping it whenever the shift is under the size.
+TEST(Unmask, EverySizeAndDownwardShift) {
+    const uint8_t key[4] = {0x01, 0x80, 0xfe, 0x5a};
+    constexpr size_t kGuard = 24;  // untouched bytes around the region, also a varied alignment
+    for (size_t size = 0; size <= 300; ++size) {
+        std::string plain = pattern(size);
+        Bytes masked(size);
+        for (size_t i = 0; i < size; ++i) masked[i] = static_cast<uint8_t>(plain[i]) ^ key[i % 4];
+        for (size_t shift = 0; shift <= 20; ++shift) {  // shift 0: in place, to == from
+            for (size_t align = 0; align < 8; align += 3) {
+                Bytes buffer(align + kGuard + shift + size + kGuard, 0xee);
+                uint8_t* to = buffer.data() + align + kGuard;
+                std::copy(masked.begin(), masked.end(), to + shift);
+                const Bytes before = buffer;
+                websocket::unmask(to, std::span<const uint8_t>(to + shift, size), key);
+                ASSERT_EQ(text_of({to, size}), plain) << "size " << size << " shift " << shift << " align " << align;
+                // Only [to, to + size) is written: source bytes past it and
+                // the guards on both sides keep their values.
+                const size_t first = align + kGuard, last = first + size;
+                for (size_t i = 0; i < buffer.size(); ++i) {
+                    if (i >= first && i < last) continue;
+                    ASSERT_EQ(buffer[i], before[i])
+                        << "byte " << i << " written; size " << size << " shift " << shift << " align " << align;
+                }
+            }
+        }
+    }
+}
+
+TEST(Unmask, IntoASeparateBuffer) {
+    const uint8_t key[4] = {0xde, 0xad, 0xbe, 0xef};
+    for (size_t size = 0; size <= 300; ++size) {
+        std::string plain = pattern(size);
+        Bytes masked(size);
+        for (size_t i = 0; i < size; ++i) masked[i] = static_cast<uint8_t>(plain[i]) ^ key[i % 4];
+        const Bytes source = masked;
+        Bytes out(size + 8, 0xee);
+        websocket::unmask(out.data() + 4, masked, key);
+        ASSERT_EQ(text_of(std::span<const uint8_t>(out).subspan(4, size)), plain) << size;
+        EXPECT_EQ(masked, source) << size;  // the source is only read
+        for (size_t i : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size + 4, size + 5, size + 6, size + 7})
+            EXPECT_EQ(out[i], 0xee) << size << " byte " << i;
+    }
+}
+
+TEST(Unmask, RfcExample) {
+    // RFC 6455 §5.7: "Hello" masked with 37 fa 21 3d.
+    Bytes masked = {0x7f, 0x9f, 0x4d, 0x51, 0x58};
+    Bytes out(5);
+    websocket::unmask(out.data(), masked, kRfcKey.data());
+    EXPECT_EQ(text_of(out), "Hello");
+}
+
+TEST(DecodeFrame, UnmaskLaterLeavesThePayloadMasked) {
+    for (ValidFrame& f : valid_frames()) {
+        const Bytes original = f.bytes;
+        auto result = decode_frame(f.bytes, kNoLimit, websocket::Unmask::later);
+        ASSERT_EQ(result.status, Decode::frame) << f.name << ": " << result.problem;
+        EXPECT_EQ(result.fin, f.fin) << f.name;
+        EXPECT_EQ(result.opcode, f.opcode) << f.name;
+        EXPECT_EQ(result.consumed, original.size()) << f.name;
+        EXPECT_EQ(f.bytes, original) << f.name << ": the input was written";
+        // The payload is the masked bytes where they lie; the key is the 4
+        // bytes before them.
+        const size_t header_size = original.size() - f.payload.size();
+        ASSERT_EQ(result.payload.data(), f.bytes.data() + header_size) << f.name;
+        ASSERT_EQ(result.payload.size(), f.payload.size()) << f.name;
+        EXPECT_EQ(Bytes(result.mask, result.mask + 4), Bytes(&original[header_size - 4], &original[header_size]))
+            << f.name;
+        websocket::unmask(result.payload.data(), result.payload, result.mask);
+        EXPECT_EQ(text_of(result.payload), f.payload) << f.name;
+    }
+}
+
+TEST(DecodeFrame, UnmaskInPlaceAlsoReportsTheKey) {
+    for (ValidFrame& f : valid_frames()) {
+        const Bytes original = f.bytes;
+        const size_t header_size = original.size() - f.payload.size();
+        auto result = decode_frame(f.bytes, kNoLimit, websocket::Unmask::in_place);
+        ASSERT_EQ(result.status, Decode::frame) << f.name << ": " << result.problem;
+        EXPECT_EQ(text_of(result.payload), f.payload) << f.name;
+        EXPECT_EQ(Bytes(result.mask, result.mask + 4), Bytes(&original[header_size - 4], &original[header_size]))
+            << f.name;
+    }
+    Bytes frame = client_frame(0x81, "abc", {0x11, 0x22, 0x33, 0x44});
+    auto result = decode_frame(frame, kNoLimit);  // the default mode
+    EXPECT_EQ(Bytes(result.mask, result.mask + 4), (Bytes{0x11, 0x22, 0x33, 0x44}));
+}
+
+TEST(DecodeFrame, UnmaskLaterPrefixesNeedMoreAndTouchNothing) {
+    Bytes frame = client_frame(0x82, pattern(300), {9, 8, 7, 6});
+    const Bytes original = frame;
+    for (size_t prefix = 0; prefix < frame.size(); ++prefix) {
+        auto result = decode_frame(std::span<uint8_t>(frame).first(prefix), kNoLimit, websocket::Unmask::later);
+        EXPECT_EQ(result.status, Decode::need_more) << prefix;
+    }
+    EXPECT_EQ(frame, original);
+}
+
+TEST(HeaderSize, AgreesWithWriteHeader) {
+    static_assert(websocket::header_size(0) == 2 && websocket::header_size(125) == 2);
+    static_assert(websocket::header_size(126) == 4 && websocket::header_size(65535) == 4);
+    static_assert(websocket::header_size(65536) == 10 && websocket::header_size(uint64_t{1} << 32) == 10);
+    const uint64_t sizes[] = {0, 1, 125, 126, 127, 65535, 65536, uint64_t{1} << 32, (uint64_t{1} << 63) - 1};
+    const size_t expected[] = {2, 2, 2, 4, 4, 4, 10, 10, 10};
+    for (size_t i = 0; i < std::size(sizes); ++i) {
+        uint8_t out[websocket::kMaxHeaderSize];
+        EXPECT_EQ(websocket::header_size(sizes[i]), websocket::write_header(out, Opcode::binary, sizes[i]))
+            << sizes[i];
+        EXPECT_EQ(websocket::header_size(sizes[i]), expected[i]) << sizes[i];
     }
 }
 
