@@ -36,14 +36,13 @@ std::string_view header(std::string_view head, std::string_view lower_head, std:
 
 std::string first_line(std::string_view head) { return std::string(head.substr(0, head.find("\r\n"))); }
 
-size_t frame_head_size(const Conn& c) {
-    if (c.frame_head_size < 2) return 2;
-    uint8_t len7 = c.frame_head[1] & 0x7f;
+// The size of a server frame header whose second byte is `second`.
+size_t frame_head_size(uint8_t second) {
+    uint8_t len7 = second & 0x7f;
     return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
 }
 
-std::string start_frame(Conn& c, const Payload& payload) {
-    const uint8_t* h = c.frame_head;
+std::string start_frame(Conn& c, const Payload& payload, const uint8_t* h) {
     if (h[1] & 0x80) return "server frame is masked";
     if (h[0] & 0x70) return "server frame has RSV bits set";
     uint64_t length = h[1] & 0x7f;
@@ -149,14 +148,23 @@ std::string feed_handshake(Conn& c, const uint8_t* data, size_t size, size_t* us
 std::string feed_ws(Conn& c, const Payload& payload, uint32_t mask_key, const uint8_t* data, size_t size) {
     while (size > 0) {
         if (!c.in_payload) {
-            size_t take = std::min(frame_head_size(c) - c.frame_head_size, size);
-            std::memcpy(c.frame_head + c.frame_head_size, data, take);
-            c.frame_head_size = static_cast<uint8_t>(c.frame_head_size + take);
-            data += take;
-            size -= take;
-            if (c.frame_head_size < frame_head_size(c)) continue;
-            c.frame_head_size = 0;
-            if (std::string problem = start_frame(c, payload); !problem.empty()) return problem;
+            const uint8_t* head = data;
+            if (c.frame_head_size == 0 && size >= 2 && size >= frame_head_size(data[1])) {
+                size_t n = frame_head_size(data[1]);  // all here: read it where it lies
+                data += n;
+                size -= n;
+            } else {  // cut by the read: gather it
+                size_t want = c.frame_head_size < 2 ? 2 : frame_head_size(c.frame_head[1]);
+                size_t take = std::min(want - c.frame_head_size, size);
+                std::memcpy(c.frame_head + c.frame_head_size, data, take);
+                c.frame_head_size = static_cast<uint8_t>(c.frame_head_size + take);
+                data += take;
+                size -= take;
+                if (c.frame_head_size < 2 || c.frame_head_size < frame_head_size(c.frame_head[1])) continue;
+                c.frame_head_size = 0;
+                head = c.frame_head;
+            }
+            if (std::string problem = start_frame(c, payload, head); !problem.empty()) return problem;
             c.in_payload = c.frame_left > 0;
             if (!c.in_payload)
                 if (std::string problem = end_frame(c, payload, mask_key); !problem.empty()) return problem;

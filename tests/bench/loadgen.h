@@ -59,7 +59,7 @@ private:
     bool fail(const std::string& what);
     // Small messages are copied whole into their slot: one iovec instead of two
     // costs the kernel less than the copy costs us.
-    bool inline_body() const { return payload_.body_size() <= 1024; }
+    bool inline_body() const { return payload_.body_size() <= 64; }
 
     const Options& o_;
     Mode mode_;

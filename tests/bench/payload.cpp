@@ -6,6 +6,21 @@ namespace bench {
 
 Payload::Payload(size_t size, bool text, uint32_t mask_key) : size_(size), text_(text) {
     std::memcpy(key_, &mask_key, 4);
+    // The frame header with its key is the same for every message.
+    uint8_t* h = frame_head_;
+    *h++ = text_ ? 0x81 : 0x82;  // FIN + text or binary
+    if (size_ < 126) {
+        *h++ = static_cast<uint8_t>(0x80 | size_);
+    } else if (size_ <= 0xffff) {
+        *h++ = 0x80 | 126;
+        *h++ = static_cast<uint8_t>(size_ >> 8);
+        *h++ = static_cast<uint8_t>(size_);
+    } else {
+        *h++ = 0x80 | 127;
+        for (int shift = 56; shift >= 0; shift -= 8) *h++ = static_cast<uint8_t>(uint64_t{size_} >> shift);
+    }
+    std::memcpy(h, key_, 4);
+    frame_head_size_ = static_cast<size_t>(h + 4 - frame_head_);
     // 23 letters: a prime period, so slices 4 bytes apart never look alike.
     pattern_.resize(body_size() + 64);
     masked_.resize(pattern_.size());
@@ -23,23 +38,15 @@ void Payload::counter(uint64_t seq, uint8_t out[8]) const {
 size_t Payload::head(uint64_t seq, uint32_t conn, bool ws, bool with_body, uint8_t* out) const {
     size_t n = 0;
     if (ws) {
-        out[n++] = text_ ? 0x81 : 0x82;  // FIN + text or binary
-        if (size_ < 126) {
-            out[n++] = static_cast<uint8_t>(0x80 | size_);
-        } else if (size_ <= 0xffff) {
-            out[n++] = 0x80 | 126;
-            out[n++] = static_cast<uint8_t>(size_ >> 8);
-            out[n++] = static_cast<uint8_t>(size_);
-        } else {
-            out[n++] = 0x80 | 127;
-            for (int shift = 56; shift >= 0; shift -= 8) out[n++] = static_cast<uint8_t>(uint64_t{size_} >> shift);
-        }
-        std::memcpy(out + n, key_, 4);
-        n += 4;
+        std::memcpy(out, frame_head_, sizeof frame_head_);
+        n = frame_head_size_;
     }
     uint8_t digits[8];
     counter(seq, digits);
-    for (size_t i = 0; i < counter_size(); ++i) out[n++] = ws ? digits[i] ^ key_[i % 4] : digits[i];
+    if (ws)
+        for (size_t i = 0; i < 8; ++i) digits[i] ^= key_[i % 4];
+    std::memcpy(out + n, digits, 8);  // kMaxHead leaves room for all 8 even when fewer count
+    n += counter_size();
     if (with_body) {
         std::memcpy(out + n, body(seq, conn, ws), body_size());
         n += body_size();

@@ -62,6 +62,8 @@ private:
     size_t size_;
     bool text_;
     uint8_t key_[4];
+    uint8_t frame_head_[16];  // WebSocket frame header and masking key (at most 14)
+    size_t frame_head_size_;
     std::vector<uint8_t> pattern_;  // body_size() + 64 ASCII letters
     std::vector<uint8_t> masked_;   // pattern_ XOR key, by position mod 4
 };
