@@ -7,7 +7,8 @@
 // authority-form (no CONNECT here), a missing or repeated Host (§3.2), and the
 // framing that request smuggling relies on (§6.1, §6.3): Content-Length with
 // Transfer-Encoding, disagreeing Content-Lengths, Transfer-Encoding in
-// HTTP/1.0 or not exactly "chunked". Other codings: 501. Other versions: 505.
+// HTTP/1.0 or not exactly "chunked". Other codings: 501. HTTP/1.2 and later 1.x are
+// read as 1.1 (RFC 9112 §2.3); other major versions: 505.
 // A head over a limit fails as soon as the limit is passed (414, 431), so a
 // client can never make the caller buffer more than the limits.
 #include "http/request_parser.h"
@@ -140,9 +141,9 @@ ParseResult check_version(std::string_view version, Request& out) noexcept {
     bool well_formed = version.size() == 8 && version.substr(0, 5) == "HTTP/" && is_digit(version[5]) &&
                        version[6] == '.' && is_digit(version[7]);
     if (!well_formed) return bad(400, "request line does not end in a valid HTTP version", 1);
-    if (version[5] != '1' || (version[7] != '0' && version[7] != '1'))
-        return bad(505, "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)", 1);
-    out.version_minor = version[7] - '0';
+    if (version[5] != '1') return bad(505, "HTTP version not supported (only HTTP/1.0 and HTTP/1.1)", 1);
+    // A later 1.x is read as 1.1, the highest minor version here (RFC 9112 §2.3).
+    out.version_minor = version[7] == '0' ? 0 : 1;
     return go_on();
 }
 
