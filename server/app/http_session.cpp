@@ -144,7 +144,7 @@ void HttpSession::serve_registry(const http::Request& request, bool head, const 
     auto body = site_.registry.json();
     if (!body.ok()) {
         // A corrupt file: say where, as JSON, so the page can show it.
-        base::warn(body.error().message);
+        base::client_event("warning: " + body.error().message);
         std::string error_body = site_.registry.error_json(body.error().message);
         std::string response;
         http::append_head(response, http::ResponseHead{500, "application/json", error_body.size(), keep_alive,

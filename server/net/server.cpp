@@ -33,7 +33,7 @@ void Server::on_event(const loop::Event&) noexcept {
             if (!error.empty()) {
                 // Usually EMFILE: the socket stays readable, so stop watching it
                 // until a connection closes instead of spinning.
-                base::warn(error + "; pausing accept until a connection closes");
+                base::client_event("warning: " + error + "; pausing accept until a connection closes");
                 accept_paused_ = true;
                 loop_.forget(listener_.fd());
             }
