@@ -4,7 +4,16 @@
 // max_message are refused as soon as that is known (1009). Control frames may
 // come between fragments. Echo keeps the opcode and the bytes; a fragmented
 // message is echoed as one frame once complete.
+//
+// Echo copies nothing beyond unmasking: each payload is unmasked to where its
+// echo goes in the read buffer and the echoes of one read leave in one send.
+// A single-frame binary message still arriving is echoed as it arrives, so
+// no binary message is ever buffered whole; while one is, control frames
+// (pings, the goodbye on shutdown) wait for its end.
 #include "app/ws_session.h"
+
+#include <algorithm>
+#include <utility>
 
 #include "base/log.h"
 #include "http/response.h"
@@ -31,13 +40,20 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         set_deadline(now_ms() + config_.ping_interval_ms);
     }
     while (used < input.size() && !closing()) {
+        if (stream_left_ > 0) {
+            used += pass_on(input.subspan(used));
+            continue;
+        }
         // Mid-message, a fragment may only fill what is left of the limit, so an
         // oversized one is refused from its header instead of being buffered.
         // Control frames (at most 125 bytes) may still come between fragments.
         uint64_t room = std::max<uint64_t>(config_.max_message - message_.size(), 125);
         auto frame = websocket::decode_frame(input.subspan(used), room, websocket::Unmask::later);
         if (frame.status == Decode::need_more) {
-            if (frame.frame_size != 0) expect_input(frame.frame_size);
+            // Until its header is complete a frame may yet be streamed, so
+            // only then is room for all of it worth asking for.
+            if (start_stream(input.subspan(used), frame)) used = input.size();
+            else if (frame.payload.data() != nullptr) expect_input(frame.frame_size);
             break;
         }
         if (frame.status == Decode::bad) {
@@ -61,14 +77,14 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
         std::string response;
         http::append_error(response, parsed.http_status, problem, false);
         write(response);
-        base::info("handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
+        base::client_event("handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
         close_after_flush();
         return input.size();
     }
     auto answer = websocket::answer_handshake(request, config_.policy);
     write(answer.response);
     if (answer.status != 101) {
-        base::info("handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
+        base::client_event("handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
         close_after_flush();
         return input.size();
     }
@@ -153,19 +169,63 @@ void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noex
           {reinterpret_cast<const char*>(payload.data()), payload.size()});
 }
 
+uint8_t* WsSession::echo_at(uint8_t* natural) noexcept {
+    // Right after the echo before it in this input, so the echoes of one read
+    // lie end to end and leave in one piece; else where the input lies.
+    uint8_t* end = in_place_end();
+    return end != nullptr && end <= natural ? end : natural;
+}
+
 void WsSession::unmask_for_echo(websocket::DecodeResult& frame) noexcept {
-    // The payload is unmasked to where its echo's payload goes: right after
-    // the echo before it in this input or, for the first, over the client's
-    // header, which is ours plus a 4-byte mask key. The echoes of one read then
-    // lie end to end and leave in one piece, and unmasking was the only copy.
-    // A payload that is not echoed is moved too, harmlessly: it is used up
-    // before the next frame is unmasked.
-    uint8_t* frame_start = frame.payload.data() - websocket::header_size(frame.payload.size()) - 4;
-    uint8_t* echo_start = in_place_end();
-    if (echo_start == nullptr || echo_start > frame_start) echo_start = frame_start + 4;
-    uint8_t* to = echo_start + websocket::header_size(frame.payload.size());
+    // The payload is unmasked to where its echo's payload goes, behind room
+    // for our header: the client's header is ours plus a 4-byte mask key, so
+    // the echo of a frame never starts later than 4 bytes into it. Unmasking
+    // is then the only copy. A payload that is not echoed moves too,
+    // harmlessly: it is used up before the next frame is unmasked.
+    const size_t header = websocket::header_size(frame.payload.size());
+    uint8_t* to = echo_at(frame.payload.data() - header) + header;
     websocket::unmask(to, frame.payload, frame.mask);
     frame.payload = {to, frame.payload.size()};
+}
+
+namespace {
+
+// The key for the payload byte `by` places further on (the mask repeats every 4).
+void advance(uint8_t key[4], size_t by) {
+    const uint8_t was[4] = {key[0], key[1], key[2], key[3]};
+    for (size_t i = 0; i < 4; ++i) key[i] = was[(i + by) % 4];
+}
+
+}  // namespace
+
+bool WsSession::start_stream(std::span<uint8_t> in, const websocket::DecodeResult& frame) noexcept {
+    // A message in one binary frame whose payload is still arriving is echoed
+    // as it comes: nothing in it needs checking, so its bytes need not wait,
+    // and a large message costs no buffer. Text waits, to be checked whole.
+    if (phase_ != Phase::open || !frame.fin || frame.opcode != Opcode::binary || frame.payload.data() == nullptr ||
+        message_opcode_ != Opcode::continuation)
+        return false;
+    const size_t client_header = static_cast<size_t>(frame.payload.data() - in.data());
+    const uint64_t size = frame.frame_size - client_header;
+    uint8_t* at = echo_at(in.data() + 4);  // our header is the client's without the key
+    const size_t header = websocket::write_header(at, Opcode::binary, size);
+    websocket::unmask(at + header, frame.payload, frame.mask);
+    write_in_place({at, header + frame.payload.size()});
+    stream_left_ = size - frame.payload.size();
+    std::copy_n(frame.mask, 4, stream_mask_);
+    advance(stream_mask_, frame.payload.size());
+    return true;
+}
+
+size_t WsSession::pass_on(std::span<uint8_t> in) noexcept {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(stream_left_, in.size()));
+    uint8_t* at = echo_at(in.data());
+    websocket::unmask(at, in.first(n), stream_mask_);
+    write_in_place({at, n});
+    advance(stream_mask_, n);
+    stream_left_ -= n;
+    if (stream_left_ == 0 && std::exchange(shutdown_pending_, false)) on_shutdown();
+    return n;
 }
 
 void WsSession::send_in_place(Opcode opcode, std::span<uint8_t> payload) noexcept {
@@ -181,7 +241,7 @@ void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
 }
 
 void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
-    base::info("closing connection with " + std::to_string(code) + ": " + std::string(reason));
+    base::client_event("closing connection with " + std::to_string(code) + ": " + std::string(reason));
     if (phase_ == Phase::open) send_close(code, reason);
     phase_ = Phase::closed;
     close_after_flush();
@@ -198,6 +258,11 @@ void WsSession::on_deadline() noexcept {
         return close_after_flush();
     }
     case Phase::open:
+        if (stream_left_ > 0) {  // no ping fits inside the echo being streamed; wait as long again
+            if (!std::exchange(awaiting_pong_, true)) return set_deadline(now_ms() + config_.ping_interval_ms);
+            base::client_event("client stalled inside a frame; closing");
+            return abort();
+        }
         if (awaiting_pong_ && output_pending() > 0)
             return fail(1001, "client stopped reading (" + std::to_string(output_pending()) + " bytes queued)");
         if (awaiting_pong_) return fail(1001, "no answer to ping");
@@ -213,6 +278,10 @@ void WsSession::on_deadline() noexcept {
 
 void WsSession::on_shutdown() noexcept {
     if (phase_ != Phase::open) return abort();
+    if (stream_left_ > 0) {  // no close frame fits inside the echo being streamed: after it
+        shutdown_pending_ = true;
+        return;
+    }
     send_close(1001, "server shutting down");
     phase_ = Phase::closing;
     set_deadline(now_ms() + config_.close_timeout_ms);

@@ -37,7 +37,14 @@ private:
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
     void on_close_frame(std::span<const uint8_t> payload) noexcept;
     void send_frame(websocket::Opcode opcode, std::span<const uint8_t> payload) noexcept;
+    // Where the echo of input starting at `natural` goes: right after the
+    // echo before it in this input, if any.
+    uint8_t* echo_at(uint8_t* natural) noexcept;
     void unmask_for_echo(websocket::DecodeResult& frame) noexcept;
+    // Echoing a binary frame while its payload arrives: begins it if `frame`
+    // (need_more, at the start of `in`) qualifies; then passes payload on.
+    bool start_stream(std::span<uint8_t> in, const websocket::DecodeResult& frame) noexcept;
+    size_t pass_on(std::span<uint8_t> in) noexcept;
     // Sends a payload placed by unmask_for_echo() as a frame, from where it lies.
     void send_in_place(websocket::Opcode opcode, std::span<uint8_t> payload) noexcept;
     void send_close(uint16_t code, std::string_view reason) noexcept;
@@ -50,6 +57,9 @@ private:
     websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
     std::string message_;                                                  // its fragments so far
     websocket::Utf8Validator utf8_;
+    uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
+    uint8_t stream_mask_[4] = {};    // its key, turned to the next byte's place
+    bool shutdown_pending_ = false;  // the server is stopping: close once the stream ends
 };
 
 }  // namespace app

@@ -80,6 +80,12 @@ DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask wh
     if (in.size() < header_size || in.size() - header_size < length) {
         DecodeResult waiting = need_more();
         waiting.frame_size = header_size + length;  // lets the reader ask for exactly the rest
+        if (in.size() >= header_size) {  // enough to pass the payload on as it comes
+            waiting.fin = fin;
+            waiting.opcode = static_cast<Opcode>(op);
+            waiting.payload = in.subspan(header_size);
+            std::memcpy(waiting.mask, in.data() + header_size - kMaskSize, kMaskSize);
+        }
         return waiting;
     }
 

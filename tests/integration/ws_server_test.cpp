@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <filesystem>
 #include <future>
@@ -19,6 +21,7 @@
 
 #include "harness.h"
 #include "json/reader.h"
+#include "loop/event_loop.h"
 
 using namespace harness;
 
@@ -338,6 +341,281 @@ TEST_F(WsServerTest, ManyFramesSplitAnywhereAreEchoedTheSame) {
         expect_replies(received, stream.replies, label);
         EXPECT_TRUE(received == expected) << label;
     }
+}
+
+// ---- streaming: a binary message in one frame is echoed while it arrives ----
+
+std::string echo_of(uint8_t opcode, const std::string& payload) { return serialize({{opcode, true, payload, true}}); }
+
+// Equal, or where they first differ: megabyte strings are not printed.
+::testing::AssertionResult same_bytes(const std::string& got, const std::string& expected) {
+    if (got == expected) return ::testing::AssertionSuccess();
+    size_t at = 0;
+    while (at < std::min(got.size(), expected.size()) && got[at] == expected[at]) ++at;
+    return ::testing::AssertionFailure() << "got " << got.size() << " bytes, expected " << expected.size()
+                                         << "; they differ from byte " << at;
+}
+
+// Nothing has been sent to us that we have not read (the server answers a
+// read's frames with one send, so after the answer to a ping sent in the same
+// piece as a partial frame, anything echoed from that frame would be here).
+bool nothing_waiting(int fd) {
+    char c;
+    return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+// Everything the server sends until it closes the connection (EOF or reset);
+// `closed` is false when the bound passed first.
+struct UntilClosed {
+    std::string bytes;
+    bool closed = false;
+};
+UntilClosed read_until_closed(int fd, int timeout_ms = kWaitMs) {
+    UntilClosed out;
+    const int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    char chunk[4096];
+    while (true) {
+        const int64_t left = deadline - loop::monotonic_ms();
+        pollfd p{fd, POLLIN, 0};
+        if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return out;
+        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
+            out.closed = true;
+            return out;
+        }
+        if (n < 0) return out;
+        out.bytes.append(chunk, static_cast<size_t>(n));
+    }
+}
+
+const std::string kClose1001 = std::string("\x03\xe9", 2) + "server shutting down";
+
+struct StreamCase {
+    const char* name;
+    size_t size;                // payload bytes of the one binary frame
+    std::vector<size_t> sends;  // payload bytes per send; the first goes with the header
+};
+
+// Each part is read back before the next is sent, so the echo cannot be the
+// whole frame's: it has to follow the payload as it arrives. Odd parts put
+// every part at a different phase of the mask key.
+TEST_F(WsServerTest, BinaryFrameIsEchoedAsItArrives) {
+    const StreamCase cases[] = {
+        {"64-bit length, in halves", 100'000, {50'000, 50'000}},
+        {"64-bit length, the header alone first", 100'000, {0, 100'000}},
+        {"64-bit length, odd parts", 100'000, {1, 2, 3, 5, 12'345, 37'644, 50'000}},
+        {"16-bit length", 60'000, {0, 7, 29'993, 30'000}},
+        {"7-bit length", 125, {0, 1, 62, 62}},
+    };
+    uint32_t mask = 0x0badf00d;
+    for (const StreamCase& c : cases) {
+        SCOPED_TRACE(c.name);
+        UniqueFd fd = ws_connect(port());
+        ASSERT_TRUE(fd);
+        const std::string payload = payload_of(c.size, c.size, false);
+        mask = mask * 1664525 + 1013904223;  // a different key per case
+        const std::string frame = masked_frame(0x82, payload, mask);
+        const std::string echo = echo_of(2, payload);
+        size_t sent = 0, echoed = 0;
+        for (size_t i = 0; i < c.sends.size(); ++i) {
+            const size_t header = i == 0 ? frame.size() - c.size : 0, echo_header = i == 0 ? echo.size() - c.size : 0;
+            ASSERT_TRUE(send_all(fd.get(), frame.substr(sent, header + c.sends[i])));
+            sent += header + c.sends[i];
+            const std::string part = recv_exact(fd.get(), echo_header + c.sends[i]);
+            ASSERT_TRUE(same_bytes(part, echo.substr(echoed, echo_header + c.sends[i]))) << "part " << i;
+            echoed += part.size();
+        }
+        ASSERT_EQ(sent, frame.size());
+        ASSERT_EQ(echoed, echo.size());
+        // Then a whole frame is echoed as before.
+        ASSERT_TRUE(send_all(fd.get(), masked_frame(0x82, "after")));
+        Frame after = read_frame(fd.get());
+        EXPECT_EQ(after.opcode, 2);
+        EXPECT_EQ(after.payload, "after");
+    }
+}
+
+TEST_F(WsServerTest, StreamedFrameSharesReadsWithWholeFrames) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(fd);
+    const std::string big = payload_of(1, 100'000, false), small1 = payload_of(2, 300, false),
+                      small2 = payload_of(3, 20, false);
+    const std::string frame = masked_frame(0x82, big, 0x01020304), echo = echo_of(2, big);
+    const size_t first = 14 + 20'001;
+    // A whole frame, then the start of a streamed one: both in one read.
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x82, small1, 0xdeadbeef) + frame.substr(0, first)));
+    std::string expected = echo_of(2, small1) + echo.substr(0, 10 + 20'001);
+    ASSERT_TRUE(same_bytes(recv_exact(fd.get(), expected.size()), expected));
+    // The end of the streamed frame, then whole frames after it.
+    ASSERT_TRUE(send_all(fd.get(), frame.substr(first) + masked_frame(0x81, "text after") +
+                                       masked_frame(0x82, small2, 0x11111111) + masked_frame(0x89, "mark")));
+    expected = echo.substr(10 + 20'001) + echo_of(1, "text after") + echo_of(2, small2) + echo_of(0xA, "mark");
+    ASSERT_TRUE(same_bytes(recv_exact(fd.get(), expected.size()), expected));
+    EXPECT_TRUE(nothing_waiting(fd.get()));
+}
+
+// Until the header is complete nothing can be streamed; the echo must come
+// out right wherever the header was cut.
+TEST_F(WsServerTest, FrameCutInsideItsHeaderIsEchoedWhole) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(fd);
+    for (size_t size : {100u, 300u, 70'000u}) {
+        const std::string payload = payload_of(size, size, false);
+        const std::string frame = masked_frame(0x82, payload, 0x9e3779b9);
+        const size_t header = frame.size() - size;
+        for (size_t cut = 1; cut < header; ++cut) {
+            SCOPED_TRACE("size " + std::to_string(size) + ", cut after " + std::to_string(cut));
+            // The pong proves the first piece was read before the rest is sent.
+            ASSERT_TRUE(send_all(fd.get(), masked_frame(0x89, "mark") + frame.substr(0, cut)));
+            Frame pong = read_frame(fd.get());
+            ASSERT_EQ(pong.opcode, 0xA);
+            ASSERT_EQ(pong.payload, "mark");
+            EXPECT_TRUE(nothing_waiting(fd.get()));
+            ASSERT_TRUE(send_all(fd.get(), frame.substr(cut)));
+            Frame echo = read_frame(fd.get());
+            ASSERT_TRUE(echo.ok);
+            EXPECT_TRUE(echo.fin);
+            EXPECT_EQ(echo.opcode, 2);
+            EXPECT_TRUE(same_bytes(echo.payload, payload));
+        }
+    }
+}
+
+// Text is checked whole before any of it goes back: a frame whose second
+// half is not UTF-8 gets a close 1007 and not one byte of echo.
+TEST_F(WsServerTest, TextFrameIsNotStreamed) {
+    std::string text = payload_of(5, 20'000, true);
+    const std::string frame = masked_frame(0x81, text, 0x5a5a1234);
+    const size_t half = 8 + 10'000;
+    {
+        UniqueFd fd = ws_connect(port());
+        ASSERT_TRUE(send_all(fd.get(), masked_frame(0x89, "mark") + frame.substr(0, half)));
+        Frame pong = read_frame(fd.get());
+        ASSERT_EQ(pong.payload, "mark");
+        EXPECT_TRUE(nothing_waiting(fd.get()));
+        ASSERT_TRUE(send_all(fd.get(), frame.substr(half)));
+        EXPECT_TRUE(same_bytes(read_frame(fd.get()).payload, text));
+    }
+    text[15'000] = '\xff';
+    const std::string bad = masked_frame(0x81, text, 0x5a5a1234);
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(send_all(fd.get(), masked_frame(0x89, "mark") + bad.substr(0, half)));
+    Frame pong = read_frame(fd.get());
+    ASSERT_EQ(pong.payload, "mark");
+    EXPECT_TRUE(nothing_waiting(fd.get()));
+    ASSERT_TRUE(send_all(fd.get(), bad.substr(half)));
+    UntilClosed rest = read_until_closed(fd.get());
+    EXPECT_TRUE(rest.closed);
+    EXPECT_EQ(rest.bytes, echo_of(8, std::string("\x03\xef", 2) + "text message is not valid UTF-8"));
+}
+
+// A fragmented binary message is echoed as one frame once complete, so none
+// of its fragments is streamed, wherever they are cut.
+TEST_F(WsServerTest, FragmentedBinaryIsNotStreamed) {
+    UniqueFd fd = ws_connect(port());
+    ASSERT_TRUE(fd);
+    const std::string first = payload_of(6, 3000, false), last = payload_of(7, 3000, false);
+    const std::string opening = masked_frame(0x02, first, 0x0f0f0f0f), closing = masked_frame(0x80, last, 0xf0f0f0f0);
+    // Each piece ends inside a fragment: the first in the opening one, the
+    // second in the final one (FIN set, as a streamed frame has).
+    const std::string pieces[] = {
+        masked_frame(0x89, "1") + opening.substr(0, 8 + 1500),
+        opening.substr(8 + 1500) + masked_frame(0x89, "2") + closing.substr(0, 8 + 1001),
+    };
+    for (const std::string& piece : pieces) {
+        ASSERT_TRUE(send_all(fd.get(), piece));
+        Frame pong = read_frame(fd.get());
+        ASSERT_EQ(pong.opcode, 0xA);
+        EXPECT_TRUE(nothing_waiting(fd.get())) << "after pong " << pong.payload;
+    }
+    ASSERT_TRUE(send_all(fd.get(), closing.substr(8 + 1001)));
+    Frame echo = read_frame(fd.get());
+    EXPECT_TRUE(echo.fin);
+    EXPECT_EQ(echo.opcode, 2);
+    EXPECT_TRUE(same_bytes(echo.payload, first + last));
+}
+
+// No close frame fits inside a frame being streamed: SIGTERM's close 1001
+// follows the frame's end.
+TEST_F(WsServerTest, SigtermMidStreamClosesAfterTheFrame) {
+    UniqueFd streaming = ws_connect(port()), idle = ws_connect(port());
+    ASSERT_TRUE(streaming && idle);
+    const std::string payload = payload_of(8, 100'000, false);
+    const std::string frame = masked_frame(0x82, payload, 0xcafef00d), echo = echo_of(2, payload);
+    ASSERT_TRUE(send_all(streaming.get(), frame.substr(0, 14 + 50'000)));
+    ASSERT_TRUE(same_bytes(recv_exact(streaming.get(), 10 + 50'000), echo.substr(0, 10 + 50'000)));
+    server_->process.signal(SIGTERM);
+    // The idle client's close shows the server is stopping; the streaming one
+    // was told in the same pass, mid-frame.
+    EXPECT_EQ(read_close_code(idle.get()), 1001);
+    ASSERT_TRUE(send_all(idle.get(), masked_frame(0x88, std::string("\x03\xe9", 2))));
+    EXPECT_TRUE(wait_closed(idle.get()));
+    idle.reset();  // else the server lingers for it until the close timeout
+    // After the frame's end, in the same piece: data (no longer echoed) and a ping.
+    ASSERT_TRUE(send_all(streaming.get(),
+                         frame.substr(14 + 50'000) + masked_frame(0x82, "late") + masked_frame(0x89, "still there?")));
+    const std::string expected = echo.substr(10 + 50'000) + echo_of(8, kClose1001) + echo_of(0xA, "still there?");
+    ASSERT_TRUE(same_bytes(recv_exact(streaming.get(), expected.size()), expected));
+    ASSERT_TRUE(send_all(streaming.get(), masked_frame(0x88, std::string("\x03\xe9", 2))));
+    UntilClosed rest = read_until_closed(streaming.get());
+    EXPECT_TRUE(rest.closed);
+    EXPECT_EQ(rest.bytes, "");
+    streaming.reset();
+    EXPECT_EQ(server_->process.wait_exit(), 0);
+    EXPECT_EQ(read_file(registry_path()), "{\n  \"servers\": []\n}\n");
+}
+
+// Handshake and the start of a frame in one piece, so no ping can come
+// before the partial echo however short the interval.
+UniqueFd open_with_partial_frame(uint16_t port, const std::string& start, size_t echo_size, const std::string& echo) {
+    UniqueFd fd = connect_to(port);
+    EXPECT_TRUE(send_all(fd.get(), upgrade_request(port) + start));
+    EXPECT_EQ(http_status(recv_http_response(fd.get())), 101);
+    EXPECT_TRUE(same_bytes(recv_exact(fd.get(), echo_size), echo.substr(0, echo_size)));
+    return fd;
+}
+
+// A client that stops inside a streamed frame cannot be pinged (a ping
+// would land inside the echo): after two ping intervals it is dropped,
+// without a ping or a close frame.
+TEST(WsServerStreaming, ClientStalledInsideAStreamedFrameIsDropped) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--ping-interval", "50ms"});
+    ASSERT_NE(server.port, 0) << server.process.stderr_text();
+    const std::string payload = payload_of(9, 100'000, false);
+    const std::string frame = masked_frame(0x82, payload, 0x7f7f0102);
+    UniqueFd fd = open_with_partial_frame(server.port, frame.substr(0, 14 + 1001), 10 + 1001, echo_of(2, payload));
+    UntilClosed rest = read_until_closed(fd.get());
+    EXPECT_TRUE(rest.closed);
+    EXPECT_EQ(rest.bytes.size(), 0u) << "first byte " << (rest.bytes.empty() ? 0 : int(uint8_t(rest.bytes[0])));
+    fd.reset();
+    // Others are still served.
+    UniqueFd other = ws_connect(server.port);
+    ASSERT_TRUE(send_all(other.get(), masked_frame(0x82, "next")));
+    EXPECT_EQ(read_frame(other.get()).payload, "next");
+    other.reset();
+    server.process.signal(SIGTERM);
+    EXPECT_EQ(server.process.wait_exit(), 0);
+    const std::string err = server.process.stderr_text();
+    EXPECT_NE(err.find("client stalled inside a frame; closing"), std::string::npos) << err;
+}
+
+// Stopping while a client stalls inside a streamed frame: no close frame can
+// be sent, so the shutdown's grace time ends the connection, and the server
+// still exits cleanly.
+TEST(WsServerStreaming, SigtermWhileAClientStallsMidStream) {
+    TempDir dir;
+    WsServer server = start_ws_server(dir.file("servers.json"), {"--close-timeout", "100ms"});
+    ASSERT_NE(server.port, 0) << server.process.stderr_text();
+    const std::string payload = payload_of(10, 70'000, false);
+    const std::string frame = masked_frame(0x82, payload, 0x31415926);
+    UniqueFd fd = open_with_partial_frame(server.port, frame.substr(0, 14 + 3), 10 + 3, echo_of(2, payload));
+    server.process.signal(SIGTERM);
+    UntilClosed rest = read_until_closed(fd.get());
+    EXPECT_TRUE(rest.closed);
+    EXPECT_EQ(rest.bytes, "");
+    EXPECT_EQ(server.process.wait_exit(), 0);
+    EXPECT_EQ(read_file(dir.file("servers.json")), "{\n  \"servers\": []\n}\n");
 }
 
 TEST_F(WsServerTest, CloseHandshakeEchoesTheCode) {

@@ -317,6 +317,102 @@ TEST(DecodeFrame, UnmaskLaterPrefixesNeedMoreAndTouchNothing) {
     EXPECT_EQ(frame, original);
 }
 
+// A frame still arriving, as need_more reports it: once the header is in, the
+// session can pass the payload on as it comes, so it needs the header's
+// fields and the part of the payload that is there, still masked.
+struct ArrivingFrame {
+    const char* name;
+    uint8_t first_byte;
+    size_t payload_size;
+    size_t header_size;  // the client's: 2, 4 or 10, plus the 4-byte key
+};
+
+const ArrivingFrame kArrivingFrames[] = {
+    {"binary, 7-bit length", 0x82, 100, 6},
+    {"binary, 16-bit length", 0x82, 300, 8},
+    {"binary, 64-bit length", 0x82, 70000, 14},
+    {"text fragment, 16-bit length", 0x01, 126, 8},
+    {"last continuation, 7-bit length", 0x80, 125, 6},
+    {"middle continuation, 64-bit length", 0x00, 65536, 14},
+    {"ping", 0x89, 125, 6},
+    {"close", 0x88, 2, 6},
+};
+
+// Every prefix of a small frame; for big ones the header region, a few early
+// payload sizes (all four key phases) and the last ones.
+std::vector<size_t> prefixes_of(size_t frame_size) {
+    std::vector<size_t> prefixes;
+    for (size_t i = 0; i < frame_size && (frame_size <= 400 || i < 24); ++i) prefixes.push_back(i);
+    if (frame_size > 400) prefixes.insert(prefixes.end(), {frame_size / 2, frame_size - 2, frame_size - 1});
+    return prefixes;
+}
+
+TEST(DecodeFrame, NeedMoreAfterTheHeaderReportsFieldsAndArrivedPayload) {
+    const std::array<uint8_t, 4> key = {0xa5, 0x3c, 0x0f, 0x96};
+    for (const ArrivingFrame& f : kArrivingFrames) {
+        Bytes frame = client_frame(f.first_byte, pattern(f.payload_size), key);
+        ASSERT_EQ(frame.size(), f.header_size + f.payload_size) << f.name;
+        const Bytes original = frame;
+        for (websocket::Unmask when : {websocket::Unmask::later, websocket::Unmask::in_place}) {
+            for (size_t prefix : prefixes_of(frame.size())) {
+                if (prefix < f.header_size) continue;
+                auto result = decode_frame(std::span<uint8_t>(frame).first(prefix), kNoLimit, when);
+                const std::string label = std::string(f.name) + " prefix " + std::to_string(prefix);
+                ASSERT_EQ(result.status, Decode::need_more) << label << ": " << result.problem;
+                EXPECT_EQ(result.frame_size, frame.size()) << label;
+                EXPECT_EQ(result.fin, (f.first_byte & 0x80) != 0) << label;
+                EXPECT_EQ(result.opcode, static_cast<Opcode>(f.first_byte & 0x0f)) << label;
+                EXPECT_EQ(Bytes(result.mask, result.mask + 4), Bytes(key.begin(), key.end())) << label;
+                // The arrived part, where it lies, as it came: still masked.
+                EXPECT_EQ(result.payload.data(), frame.data() + f.header_size) << label;
+                EXPECT_EQ(result.payload.size(), prefix - f.header_size) << label;
+                EXPECT_EQ(result.consumed, 0u) << label;
+                ASSERT_EQ(frame, original) << label << ": the input was written";
+                // Unmasking it with the reported key gives the payload's start.
+                Bytes plain(result.payload.size());
+                websocket::unmask(plain.data(), result.payload, result.mask);
+                EXPECT_EQ(text_of(plain), pattern(f.payload_size).substr(0, plain.size())) << label;
+            }
+        }
+    }
+}
+
+TEST(DecodeFrame, NeedMoreInsideTheHeaderLeavesTheFieldsEmpty) {
+    const std::array<uint8_t, 4> key = {0xa5, 0x3c, 0x0f, 0x96};
+    for (const ArrivingFrame& f : kArrivingFrames) {
+        Bytes frame = client_frame(f.first_byte, pattern(f.payload_size), key);
+        const Bytes original = frame;
+        // The whole frame's size is known once the length bytes are in.
+        const size_t length_known = f.header_size - 4;
+        for (size_t prefix = 0; prefix < f.header_size; ++prefix) {
+            auto result = decode_frame(std::span<uint8_t>(frame).first(prefix), kNoLimit, websocket::Unmask::later);
+            const std::string label = std::string(f.name) + " prefix " + std::to_string(prefix);
+            ASSERT_EQ(result.status, Decode::need_more) << label << ": " << result.problem;
+            EXPECT_EQ(result.frame_size, prefix >= length_known ? frame.size() : 0u) << label;
+            EXPECT_FALSE(result.fin) << label;
+            EXPECT_EQ(result.opcode, Opcode::continuation) << label;
+            EXPECT_EQ(result.payload.data(), nullptr) << label;
+            EXPECT_TRUE(result.payload.empty()) << label;
+            EXPECT_EQ(Bytes(result.mask, result.mask + 4), (Bytes{0, 0, 0, 0})) << label;
+            EXPECT_EQ(result.consumed, 0u) << label;
+        }
+        EXPECT_EQ(frame, original) << f.name;
+    }
+}
+
+// Exactly the header: the session streams from here, so an empty payload that
+// points past the header (not a null one) is what tells "header complete".
+TEST(DecodeFrame, NeedMoreWithTheHeaderOnlyHasAnEmptyPayloadAfterIt) {
+    for (const ArrivingFrame& f : kArrivingFrames) {
+        Bytes frame = client_frame(f.first_byte, pattern(f.payload_size));
+        auto result = decode_frame(std::span<uint8_t>(frame).first(f.header_size), kNoLimit, websocket::Unmask::later);
+        ASSERT_EQ(result.status, Decode::need_more) << f.name;
+        EXPECT_EQ(result.payload.data(), frame.data() + f.header_size) << f.name;
+        EXPECT_TRUE(result.payload.empty()) << f.name;
+        EXPECT_EQ(Bytes(result.mask, result.mask + 4), Bytes(kRfcKey.begin(), kRfcKey.end())) << f.name;
+    }
+}
+
 TEST(HeaderSize, AgreesWithWriteHeader) {
     static_assert(websocket::header_size(0) == 2 && websocket::header_size(125) == 2);
     static_assert(websocket::header_size(126) == 4 && websocket::header_size(65535) == 4);
