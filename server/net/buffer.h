@@ -4,11 +4,29 @@
 
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <span>
 #include <string_view>
 
 namespace net {
+
+// Byte blocks the kernel copies to and from start on a page when large, else
+// on a cache line. glibc puts a large block 16 bytes past a page boundary,
+// and from there the kernel's copies (rep movsb) ran at half speed or worse:
+// 1 connection x 64 KiB x 16 in flight echoed 20,000-31,000 messages/s from
+// such a read buffer and 45,000 from a page-aligned one.
+struct FreeBytes {
+    void operator()(uint8_t* bytes) const { std::free(bytes); }
+};
+using Bytes = std::unique_ptr<uint8_t[], FreeBytes>;
+inline Bytes allocate_bytes(size_t size) {
+    const size_t alignment = size >= 64 * 1024 ? 4096 : 64;
+    void* bytes = std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
+    if (bytes == nullptr) throw std::bad_alloc();  // as new would
+    return Bytes(static_cast<uint8_t*>(bytes));
+}
 
 class Buffer {
 public:
@@ -42,7 +60,7 @@ public:
     }
 
 private:
-    std::unique_ptr<uint8_t[]> bytes_;
+    Bytes bytes_;
     size_t capacity_ = 0;
     size_t begin_ = 0, end_ = 0;
 };
@@ -55,7 +73,7 @@ inline uint8_t* Buffer::reserve_tail(size_t n) {
     } else {
         size_t grown = capacity_ ? capacity_ * 2 : 512;
         while (grown < used + n) grown *= 2;
-        auto bigger = std::make_unique_for_overwrite<uint8_t[]>(grown);
+        Bytes bigger = allocate_bytes(grown);
         if (used) std::memcpy(bigger.get(), bytes_.get() + begin_, used);
         bytes_ = std::move(bigger);
         capacity_ = grown;

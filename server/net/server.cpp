@@ -11,7 +11,7 @@ Server::Server(loop::EventLoop& loop, Listener listener, Limits limits, Factory 
       listener_(std::move(listener)),
       limits_(limits),
       factory_(std::move(factory)),
-      read_scratch_(std::make_unique_for_overwrite<uint8_t[]>(kReadChunk)) {
+      read_scratch_(allocate_bytes(kReadChunk)) {
     // A peer that vanished must cost a failed send(), not the process.
     ::signal(SIGPIPE, SIG_IGN);
 }

@@ -57,7 +57,7 @@ private:
     Factory factory_;
     std::vector<std::unique_ptr<Connection>> by_fd_;
     std::vector<std::unique_ptr<Connection>> graveyard_;
-    std::unique_ptr<uint8_t[]> read_scratch_;
+    Bytes read_scratch_;
     size_t live_ = 0;
     bool accept_paused_ = false;
     bool shutting_down_ = false;

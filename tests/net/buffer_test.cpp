@@ -49,3 +49,24 @@ TEST(Buffer, AppendingNothingToAnEmptyBufferIsFine) {
 }
 
 }  // namespace
+
+TEST(AllocateBytes, LargeBlocksStartOnAPageSmallOnesOnACacheLine) {
+    for (size_t size : {size_t{1}, size_t{512}, size_t{65535}}) {
+        net::Bytes bytes = net::allocate_bytes(size);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(bytes.get()) % 64, 0u) << size;
+    }
+    for (size_t size : {size_t{64 * 1024}, size_t{256 * 1024}, size_t{256 * 1024 + 1}}) {
+        net::Bytes bytes = net::allocate_bytes(size);
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(bytes.get()) % 4096, 0u) << size;
+        bytes[size - 1] = 1;  // the whole size is there (ASan checks)
+    }
+}
+
+TEST(AllocateBytes, BufferGrowsOnAlignedBlocks) {
+    net::Buffer buffer;
+    for (size_t size = 1; size <= (1u << 20); size *= 4) {
+        buffer.append(std::string(size, 'x'));
+        EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.data()) % 64, 0u) << size;
+        buffer.consume(buffer.size());
+    }
+}
