@@ -68,7 +68,9 @@ TEST(AllocateBytes, BufferGrowsOntoPageAlignedBlocksWhenLarge) {
     net::Buffer buffer;
     for (size_t size = 1; size <= (1u << 20); size *= 4) {
         buffer.append(std::string(size, 'x'));
-        if (buffer.capacity() >= 64 * 1024) EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.data()) % 4096, 0u) << size;
+        if (buffer.capacity() >= 64 * 1024) {
+            EXPECT_EQ(reinterpret_cast<uintptr_t>(buffer.data()) % 4096, 0u) << size;
+        }
         buffer.consume(buffer.size());
     }
 }
