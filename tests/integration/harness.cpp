@@ -48,23 +48,28 @@ std::string bin(std::string_view name) {
     return std::string(dir && *dir ? dir : ".") + "/" + std::string(name);
 }
 
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, int out, int err) {
+    pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    // A test may hold thousands of sockets: none may leak into the child.
+    if (::close_range(3, ~0U, 0) != 0)
+        for (int fd = 3; fd < 65536; ++fd) ::close(fd);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::unsetenv("PEER_PLAN_REGISTRY");
+    ::execv(program.c_str(), argv.data());
+    std::fprintf(stderr, "exec %s: %s\n", program.c_str(), std::strerror(errno));
+    ::_exit(127);
+}
+
 Process::Process(const std::string& program, const std::vector<std::string>& args) {
     int out[2], err[2];
     if (::pipe(out) != 0 || ::pipe(err) != 0) return;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-        ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
-        for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::unsetenv("PEER_PLAN_REGISTRY");
-        ::execv(program.c_str(), argv.data());
-        std::fprintf(stderr, "exec %s: %s\n", program.c_str(), std::strerror(errno));
-        ::_exit(127);
-    }
+    pid_ = spawn(program, args, out[1], err[1]);
     ::close(out[1]);
     ::close(err[1]);
     out_.reset(out[0]);

@@ -35,6 +35,11 @@ std::string bin(std::string_view name);  // $PEER_PLAN_BIN_DIR/<name>, default .
 
 // A child process with stdout and stderr captured. Killed (SIGKILL) and
 // reaped on destruction if still running.
+// Starts `program` with `args`, its stdout and stderr on `out` and `err`, no
+// other descriptor of ours open in it, and no PEER_PLAN_REGISTRY (tests pass
+// --registry). Returns the pid, or -1 if fork failed.
+pid_t spawn(const std::string& program, const std::vector<std::string>& args, int out, int err);
+
 class Process {
 public:
     Process(const std::string& program, const std::vector<std::string>& args);

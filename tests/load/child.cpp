@@ -15,6 +15,8 @@
 #include <sstream>
 #include <utility>
 
+#include "../integration/harness.h"
+
 namespace load {
 
 namespace {
@@ -60,22 +62,7 @@ Child::Child(const std::string& program, const std::vector<std::string>& args, c
         std::perror(log_prefix.c_str());
         return;
     }
-    pid_ = ::fork();
-    if (pid_ == 0) {
-        ::dup2(out, 1);
-        ::dup2(err, 2);
-        // The test holds thousands of sockets: none may leak into the child.
-        if (::close_range(3, ~0U, 0) != 0)
-            for (int fd = 3; fd < 65536; ++fd) ::close(fd);
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        ::unsetenv("PEER_PLAN_REGISTRY");
-        ::execv(program.c_str(), argv.data());
-        std::fprintf(stderr, "exec %s: %s\n", program.c_str(), std::strerror(errno));
-        ::_exit(127);
-    }
+    pid_ = harness::spawn(program, args, out, err);
     ::close(out);
     ::close(err);
 }
