@@ -7,7 +7,11 @@
 //   bad frame is need_more up to some prefix and the same bad from there on;
 // - the stream fed in random chunks, decoding after each one as a session
 //   does, gives the same frames and the same final result as the whole buffer;
-// - close payloads parse consistently and close_payload() round-trips them.
+// - close payloads parse consistently and close_payload() round-trips them;
+// - a prefix holding a frame's header reports its fields and the masked
+//   payload so far (what streaming needs); Unmask::later plus unmask() to a
+//   lower place gives the payload that in-place unmasking gives.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -95,6 +99,40 @@ void check_result(const DecodeResult& r, std::span<uint8_t> in, const uint8_t* o
     }
 }
 
+// A proper prefix of `whole` (a frame) that holds its header reports what a
+// streaming reader needs: the header's fields and the payload so far, still
+// masked, ending where the prefix ends. One without its header reports none.
+void check_partial(const DecodeResult& prefix, std::span<uint8_t> in, const DecodeResult& whole) {
+    const size_t header = whole.consumed - whole.payload.size();
+    if (in.size() < header) {
+        FUZZ_CHECK(prefix.payload.data() == nullptr, "no payload before the header is complete");
+        return;
+    }
+    FUZZ_CHECK(prefix.payload.data() == in.data() + header, "partial payload starts after the header");
+    FUZZ_CHECK(prefix.payload.size() == in.size() - header, "partial payload is what has arrived");
+    FUZZ_CHECK(prefix.frame_size == whole.consumed, "frame_size is the whole frame");
+    FUZZ_CHECK(prefix.fin == whole.fin && prefix.opcode == whole.opcode, "partial header fields");
+    FUZZ_CHECK(std::memcmp(prefix.mask, whole.mask, 4) == 0, "partial mask key");
+}
+
+// Unmask::later leaves the payload masked and reports the key; unmasking it
+// down to any lower place (as the echo does) gives the in-place result.
+void check_unmask_later(std::span<uint8_t> frame, const DecodeResult& in_place, uint64_t limit) {
+    std::vector<uint8_t> copy(frame.begin(), frame.end());
+    DecodeResult later = websocket::decode_frame(copy, limit, websocket::Unmask::later);
+    FUZZ_CHECK(later.status == Decode::frame && later.consumed == in_place.consumed, "same frame either way");
+    FUZZ_CHECK(std::memcmp(later.mask, in_place.mask, 4) == 0, "same key either way");
+    FUZZ_CHECK(std::equal(copy.begin(), copy.end(), frame.begin()), "Unmask::later writes nothing");
+    const size_t header = later.consumed - later.payload.size();
+    for (size_t shift : {size_t{0}, size_t{1}, size_t{4}, size_t{5}, header}) {
+        std::vector<uint8_t> moved(frame.begin(), frame.end());
+        uint8_t* from = moved.data() + header;
+        websocket::unmask(from - shift, {from, later.payload.size()}, later.mask);
+        FUZZ_CHECK(std::equal(in_place.payload.begin(), in_place.payload.end(), from - shift),
+                   "unmasking down by any shift gives the payload");
+    }
+}
+
 // Decodes the whole stream frame by frame, checking each result and the
 // prefixes of each frame; returns every result in order.
 std::vector<Seen> decode_whole(const std::vector<uint8_t>& original, uint64_t limit) {
@@ -118,8 +156,10 @@ std::vector<Seen> decode_whole(const std::vector<uint8_t>& original, uint64_t li
                 FUZZ_CHECK(seen(prefix) == results.back(), "once bad, every longer prefix is the same bad");
             } else {
                 FUZZ_CHECK(prefix.status == Decode::need_more, "a proper prefix of a frame needs more");
+                if (r.status == Decode::frame) check_partial(prefix, untouched.first(p), r);
             }
         }
+        if (r.status == Decode::frame) check_unmask_later(untouched.first(r.consumed), r, limit);
         FUZZ_CHECK(pristine == original, "need_more and bad never write");
         if (r.status != Decode::frame) return results;
         pos += r.consumed;
