@@ -242,15 +242,21 @@ std::string recv_http_response(int fd, int timeout_ms) {
     return got + recv_exact(fd, length, static_cast<int>(std::max<int64_t>(deadline - loop::monotonic_ms(), 1)));
 }
 
-bool wait_closed(int fd, int timeout_ms) {
+UntilClosed read_until_closed(int fd, int timeout_ms) {
     int64_t deadline = loop::monotonic_ms() + timeout_ms;
-    char chunk[4096];
+    UntilClosed out;
+    char chunk[65536];
     while (true) {
         ssize_t n = recv_some(fd, chunk, sizeof chunk, deadline);
-        if (n == 0) return true;
-        if (n < 0) return false;
+        if (n <= 0) {
+            out.closed = n == 0;
+            return out;
+        }
+        out.bytes.append(chunk, static_cast<size_t>(n));
     }
 }
+
+bool wait_closed(int fd, int timeout_ms) { return read_until_closed(fd, timeout_ms).closed; }
 
 int http_status(std::string_view response) {
     if (response.size() < 12 || response.substr(0, 5) != "HTTP/") return 0;
@@ -314,6 +320,27 @@ Frame read_frame(int fd, int timeout_ms) {
     frame.payload = recv_exact(fd, length, timeout_ms);
     frame.ok = frame.payload.size() == length;
     return frame;
+}
+
+std::string unmasked_frames(const std::vector<Frame>& frames) {
+    std::string bytes;
+    for (const Frame& f : frames) {
+        uint8_t header[10];
+        size_t n = 2;
+        header[0] = static_cast<uint8_t>((f.fin ? 0x80 : 0) | f.opcode);
+        if (f.payload.size() < 126) {
+            header[1] = static_cast<uint8_t>(f.payload.size());
+        } else {
+            size_t length_size = f.payload.size() <= 0xffff ? 2 : 8;
+            header[1] = length_size == 2 ? 126 : 127;
+            for (size_t i = 0; i < length_size; ++i)
+                header[2 + i] = static_cast<uint8_t>(uint64_t{f.payload.size()} >> (8 * (length_size - 1 - i)));
+            n += length_size;
+        }
+        bytes.append(reinterpret_cast<const char*>(header), n);
+        bytes += f.payload;
+    }
+    return bytes;
 }
 
 uint16_t read_close_code(int fd, std::string* reason) {

@@ -90,6 +90,13 @@ bool send_all(int fd, std::string_view bytes);
 std::string recv_exact(int fd, size_t n, int timeout_ms = kWaitMs);
 // Reads up to and including "\r\n\r\n" of an HTTP head, then `Content-Length` bytes.
 std::string recv_http_response(int fd, int timeout_ms = kWaitMs);
+// Everything the peer sends until it closes (EOF or reset); `closed` is
+// false when the bound passed first.
+struct UntilClosed {
+    std::string bytes;
+    bool closed = false;
+};
+UntilClosed read_until_closed(int fd, int timeout_ms = kWaitMs);
 // True when the peer closed (EOF or reset) within the timeout.
 bool wait_closed(int fd, int timeout_ms = kWaitMs);
 int http_status(std::string_view response);
@@ -106,6 +113,8 @@ struct Frame {
     bool ok = false;  // false on EOF/timeout/garbage
 };
 Frame read_frame(int fd, int timeout_ms = kWaitMs);
+// `frames` as a server sends them (unmasked, shortest length form), end to end.
+std::string unmasked_frames(const std::vector<Frame>& frames);
 // Reads frames until a close frame; returns its code (1005 if empty, 0 if none came).
 uint16_t read_close_code(int fd, std::string* reason = nullptr);
 

@@ -2,11 +2,10 @@
 // one write or cut into pieces anywhere, and the streaming of a single-frame
 // binary message (echoed while it arrives), including stalls and SIGTERM
 // inside a streamed frame. Handshake, close, limits, registry and command
-// line are in ws_server_test.cpp.
+// line are in ws_server_test.cpp; random streams in ws_echo_random_test.cpp.
 #include <signal.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -20,7 +19,6 @@
 #include <vector>
 
 #include "harness.h"
-#include "loop/event_loop.h"
 #include "ws_server_fixture.h"
 
 using namespace harness;
@@ -122,27 +120,6 @@ std::vector<Frame> parse_frames(std::string_view bytes) {
     return frames;
 }
 
-std::string serialize(const std::vector<Frame>& frames) {
-    std::string bytes;
-    for (const Frame& f : frames) {
-        uint8_t header[10];
-        size_t n = 2;
-        header[0] = static_cast<uint8_t>((f.fin ? 0x80 : 0) | f.opcode);
-        if (f.payload.size() < 126) {
-            header[1] = static_cast<uint8_t>(f.payload.size());
-        } else {
-            size_t length_size = f.payload.size() <= 0xffff ? 2 : 8;
-            header[1] = length_size == 2 ? 126 : 127;
-            for (size_t i = 0; i < length_size; ++i)
-                header[2 + i] = static_cast<uint8_t>(uint64_t{f.payload.size()} >> (8 * (length_size - 1 - i)));
-            n += length_size;
-        }
-        bytes.append(reinterpret_cast<const char*>(header), n);
-        bytes += f.payload;
-    }
-    return bytes;
-}
-
 // Sends `stream` in pieces of `piece` bytes (0: one send) while a second
 // thread reads everything until the server closes. Reading concurrently
 // keeps the server from pausing input for a client that does not read.
@@ -182,7 +159,7 @@ void expect_replies(const std::string& received, const std::vector<Frame>& expec
         return;
     }
     EXPECT_EQ(got.size(), expected.size()) << label;
-    EXPECT_EQ(received.size(), serialize(expected).size()) << label << ": bytes after the last whole frame";
+    EXPECT_EQ(received.size(), unmasked_frames(expected).size()) << label << ": bytes after the last whole frame";
 }
 
 TEST_F(WsServerTest, ManyFramesInOneWriteAreEchoedInOrder) {
@@ -191,12 +168,12 @@ TEST_F(WsServerTest, ManyFramesInOneWriteAreEchoedInOrder) {
     ASSERT_GT(stream.replies.size(), 340u);
     std::string received = exchange(port(), stream.bytes, 0);
     expect_replies(received, stream.replies, "one write");
-    EXPECT_TRUE(received == serialize(stream.replies));
+    EXPECT_TRUE(received == unmasked_frames(stream.replies));
 }
 
 TEST_F(WsServerTest, ManyFramesSplitAnywhereAreEchoedTheSame) {
     const FrameStream stream = many_frames();
-    const std::string expected = serialize(stream.replies);
+    const std::string expected = unmasked_frames(stream.replies);
     for (size_t piece : {1, 7, 4096}) {
         std::string label = "pieces of " + std::to_string(piece);
         std::string received = exchange(port(), stream.bytes, piece);
@@ -207,7 +184,9 @@ TEST_F(WsServerTest, ManyFramesSplitAnywhereAreEchoedTheSame) {
 
 // ---- streaming: a binary message in one frame is echoed while it arrives ----
 
-std::string echo_of(uint8_t opcode, const std::string& payload) { return serialize({{opcode, true, payload, true}}); }
+std::string echo_of(uint8_t opcode, const std::string& payload) {
+    return unmasked_frames({{opcode, true, payload, true}});
+}
 
 // Equal, or where they first differ: megabyte strings are not printed.
 ::testing::AssertionResult same_bytes(const std::string& got, const std::string& expected) {
@@ -224,30 +203,6 @@ std::string echo_of(uint8_t opcode, const std::string& payload) { return seriali
 bool nothing_waiting(int fd) {
     char c;
     return ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-}
-
-// Everything the server sends until it closes the connection (EOF or reset);
-// `closed` is false when the bound passed first.
-struct UntilClosed {
-    std::string bytes;
-    bool closed = false;
-};
-UntilClosed read_until_closed(int fd, int timeout_ms = kWaitMs) {
-    UntilClosed out;
-    const int64_t deadline = loop::monotonic_ms() + timeout_ms;
-    char chunk[4096];
-    while (true) {
-        const int64_t left = deadline - loop::monotonic_ms();
-        pollfd p{fd, POLLIN, 0};
-        if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return out;
-        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-        if (n == 0 || (n < 0 && errno == ECONNRESET)) {
-            out.closed = true;
-            return out;
-        }
-        if (n < 0) return out;
-        out.bytes.append(chunk, static_cast<size_t>(n));
-    }
 }
 
 const std::string kClose1001 = std::string("\x03\xe9", 2) + "server shutting down";
