@@ -7,9 +7,10 @@
 //
 // Echo copies nothing beyond unmasking: each payload is unmasked to where its
 // echo goes in the read buffer and the echoes of one read leave in one send.
-// A single-frame binary message still arriving is echoed as it arrives, so
-// no binary message is ever buffered whole; while one is, control frames
-// (pings, the goodbye on shutdown) wait for its end.
+// A single-frame binary message still arriving is echoed as it arrives (if
+// its echo fits in the output allowance), so it is never buffered whole;
+// while one is, control frames (pings, the goodbye on shutdown) wait for its
+// end.
 #include "app/ws_session.h"
 
 #include <algorithm>
@@ -47,13 +48,14 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         // Mid-message, a fragment may only fill what is left of the limit, so an
         // oversized one is refused from its header instead of being buffered.
         // Control frames (at most 125 bytes) may still come between fragments.
-        uint64_t room = std::max<uint64_t>(config_.max_message - message_.size(), 125);
+        uint64_t left = config_.max_message > message_.size() ? config_.max_message - message_.size() : 0;
+        uint64_t room = std::max<uint64_t>(left, 125);
         auto frame = websocket::decode_frame(input.subspan(used), room, websocket::Unmask::later);
         if (frame.status == Decode::need_more) {
             // Until its header is complete a frame may yet be streamed, so
             // only then is room for all of it worth asking for.
             if (start_stream(input.subspan(used), frame)) used = input.size();
-            else if (frame.payload.data() != nullptr) expect_input(frame.frame_size);
+            else if (frame.header_in) expect_input(frame.frame_size);
             break;
         }
         if (frame.status == Decode::bad) {
@@ -100,7 +102,7 @@ bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
         return on_data_frame(frame);
     case Opcode::ping:
         // Until the peer's close arrives, pings are answered (§5.5.2), even after ours.
-        if (phase_ == Phase::open || phase_ == Phase::closing) send_in_place(Opcode::pong, frame.payload);
+        if (phase_ == Phase::open || phase_ == Phase::closing) echo_in_place(Opcode::pong, frame.payload);
         return true;
     case Opcode::pong:
         return true;  // any input already counts as a sign of life
@@ -142,7 +144,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     utf8_.reset();
     if (phase_ != Phase::open) return true;  // closing: data is no longer echoed
     if (!continuing) {
-        send_in_place(opcode, frame.payload);
+        echo_in_place(opcode, frame.payload);
         return true;
     }
     message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
@@ -171,7 +173,9 @@ void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noex
 
 uint8_t* WsSession::echo_at(uint8_t* natural) noexcept {
     // Right after the echo before it in this input, so the echoes of one read
-    // lie end to end and leave in one piece; else where the input lies.
+    // lie end to end and leave in one piece; the first one of a callback goes
+    // where the input lies. (An earlier echo always ends before `natural`: the
+    // test only guards that.)
     uint8_t* end = in_place_end();
     return end != nullptr && end <= natural ? end : natural;
 }
@@ -201,9 +205,14 @@ void advance(uint8_t key[4], size_t by) {
 bool WsSession::start_stream(std::span<uint8_t> in, const websocket::DecodeResult& frame) noexcept {
     // A message in one binary frame whose payload is still arriving is echoed
     // as it comes: nothing in it needs checking, so its bytes need not wait,
-    // and a large message costs no buffer. Text waits, to be checked whole.
-    if (phase_ != Phase::open || !frame.fin || frame.opcode != Opcode::binary || frame.payload.data() == nullptr ||
-        message_opcode_ != Opcode::continuation)
+    // and it is never copied into the connection's buffer. Text waits, to be
+    // checked whole.
+    // Only when all its echo fits in the output allowance: a client may send a
+    // whole message before it reads, and if its echo filled the allowance
+    // first we would stop reading it mid-frame while it waits to finish
+    // sending. Such a frame is buffered whole and echoed at once, as text is.
+    if (phase_ != Phase::open || !frame.header_in || !frame.fin || frame.opcode != Opcode::binary ||
+        message_opcode_ != Opcode::continuation || frame.frame_size >= output_room())
         return false;
     const size_t client_header = static_cast<size_t>(frame.payload.data() - in.data());
     const uint64_t size = frame.frame_size - client_header;
@@ -228,11 +237,11 @@ size_t WsSession::pass_on(std::span<uint8_t> in) noexcept {
     return n;
 }
 
-void WsSession::send_in_place(Opcode opcode, std::span<uint8_t> payload) noexcept {
+void WsSession::echo_in_place(Opcode opcode, std::span<uint8_t> payload) noexcept {
     // unmask_for_echo() left room for the header in front of the payload.
-    uint8_t* frame = payload.data() - websocket::write_header(payload.data() - websocket::header_size(payload.size()),
-                                                              opcode, payload.size());
-    write_in_place({frame, static_cast<size_t>(payload.data() + payload.size() - frame)});
+    uint8_t* start = payload.data() - websocket::header_size(payload.size());
+    const size_t header = websocket::write_header(start, opcode, payload.size());
+    write_in_place({start, header + payload.size()});
 }
 
 void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
@@ -259,6 +268,7 @@ void WsSession::on_deadline() noexcept {
     }
     case Phase::open:
         if (stream_left_ > 0) {  // no ping fits inside the echo being streamed; wait as long again
+            // awaiting_pong_ marks the first interval gone, as after a ping; any input clears it.
             if (!std::exchange(awaiting_pong_, true)) return set_deadline(now_ms() + config_.ping_interval_ms);
             base::client_event("client stalled inside a frame; closing");
             return abort();

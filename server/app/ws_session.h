@@ -46,7 +46,7 @@ private:
     bool start_stream(std::span<uint8_t> in, const websocket::DecodeResult& frame) noexcept;
     size_t pass_on(std::span<uint8_t> in) noexcept;
     // Sends a payload placed by unmask_for_echo() as a frame, from where it lies.
-    void send_in_place(websocket::Opcode opcode, std::span<uint8_t> payload) noexcept;
+    void echo_in_place(websocket::Opcode opcode, std::span<uint8_t> payload) noexcept;
     void send_close(uint16_t code, std::string_view reason) noexcept;
     void fail(uint16_t code, std::string_view reason) noexcept;
 

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <span>
 #include <string_view>
 
@@ -25,7 +24,7 @@ using Bytes = std::unique_ptr<uint8_t[], FreeBytes>;
 inline Bytes allocate_bytes(size_t size) {
     constexpr size_t kPage = 4096;
     void* bytes = size >= 64 * 1024 ? std::aligned_alloc(kPage, (size + kPage - 1) / kPage * kPage) : std::malloc(size);
-    if (bytes == nullptr) throw std::bad_alloc();  // as new would
+    if (bytes == nullptr) std::abort();  // out of memory: what a failed new in our noexcept code does too
     return Bytes(static_cast<uint8_t*>(bytes));
 }
 

@@ -67,6 +67,8 @@ void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
 
 bool Connection::output_full() const { return out_.size() >= server_.limits().max_output; }
 
+size_t Connection::output_room() const { return output_full() ? 0 : server_.limits().max_output - out_.size(); }
+
 void Connection::read_and_discard() noexcept {
     ssize_t n = ::recv(fd_.get(), server_.read_scratch(), Server::kReadChunk, 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) abort();

@@ -4,7 +4,8 @@
 //
 // Reads land in a buffer shared by all connections and only an unfinished
 // remainder is kept per connection; writes made during a callback are sent
-// with one send() when it returns. Idle connections hold no buffers.
+// with one send() when it returns (a large body given to write(head, body)
+// goes at once). Idle connections hold no buffers.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +34,15 @@ public:
     // The output backlog has reached max_output: a protocol that can answer a
     // little input with a lot of output stops handling input until it drains.
     bool output_full() const;
+    // Bytes that can still be queued before output_full().
+    size_t output_room() const;
 
     // Queues bytes for the peer; sent when the current callback returns.
     void write(std::string_view bytes);
     void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
     // A header and a body: a large body goes to the kernel at once, straight
-    // from where it lies (one writev), and only what it does not take is copied.
+    // from where it lies (one sendmsg), and only what it does not take is
+    // copied. So this one can find the peer gone and abort() at once.
     void write(std::string_view head, std::string_view body);
     // Queues `bytes`, which lie in the input being handled, without copying
     // them: they go out from where they lie when the callback returns (only

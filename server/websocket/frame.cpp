@@ -4,8 +4,10 @@
 // fragmented or >125-byte control frames, 64-bit lengths with the top bit set,
 // lengths not in the minimal number of bytes (§5.2 says MUST). Frames over
 // max_payload: close 1009, decided from the header alone so an oversized frame
-// is never buffered. A frame is decoded only once it has fully arrived, then
-// unmasked in place.
+// is never buffered. A frame is decoded once it has fully arrived, its payload
+// unmasked in place or left for the caller to unmask where it wants it; before
+// that, once the header is in, its fields and the payload so far are reported
+// (a caller may pass a payload on as it arrives).
 #include "websocket/frame.h"
 
 #include <cstring>
@@ -80,7 +82,8 @@ DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask wh
     if (in.size() < header_size || in.size() - header_size < length) {
         DecodeResult waiting = need_more();
         waiting.frame_size = header_size + length;  // lets the reader ask for exactly the rest
-        if (in.size() >= header_size) {  // enough to pass the payload on as it comes
+        if (in.size() >= header_size) {
+            waiting.header_in = true;
             waiting.fin = fin;
             waiting.opcode = static_cast<Opcode>(op);
             waiting.payload = in.subspan(header_size);

@@ -23,8 +23,9 @@ struct DecodeResult {
     uint8_t mask[4] = {};          // the frame's masking key
     size_t consumed = 0;           // header + payload bytes when status == frame
     uint64_t frame_size = 0;       // when need_more and the length is known: the whole frame's size
-                                   // (and once the whole header is in, fin, opcode, mask are set
-                                   // and payload is the part that has arrived, still masked)
+    bool header_in = false;        // when need_more: the whole header has arrived, so fin, opcode
+                                   // and mask are set and payload is the part that has arrived,
+                                   // still masked (enough to pass the payload on as it comes)
     uint16_t close_code = 0;       // when bad: 1002 protocol, 1009 too big
     std::string_view problem{};    // when bad: which rule was broken (static text)
 };

@@ -104,6 +104,7 @@ void check_result(const DecodeResult& r, std::span<uint8_t> in, const uint8_t* o
 // masked, ending where the prefix ends. One without its header reports none.
 void check_partial(const DecodeResult& prefix, std::span<uint8_t> in, const DecodeResult& whole) {
     const size_t header = whole.consumed - whole.payload.size();
+    FUZZ_CHECK(prefix.header_in == (in.size() >= header), "header_in exactly once the header is complete");
     if (in.size() < header) {
         FUZZ_CHECK(prefix.payload.data() == nullptr, "no payload before the header is complete");
         return;

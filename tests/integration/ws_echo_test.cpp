@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdint>
 #include <future>
 #include <string>
@@ -433,6 +434,33 @@ TEST(WsServerStreaming, SigtermWhileAClientStallsMidStream) {
     EXPECT_EQ(rest.bytes, "");
     EXPECT_EQ(server.process.wait_exit(), 0);
     EXPECT_EQ(read_file(dir.file("servers.json")), "{\n  \"servers\": []\n}\n");
+}
+
+// A client that sends a whole message before it reads (ws.send(big), then
+// ws.recv()) must get its echo. Streamed, the echo would fill the output
+// allowance first, the server would stop reading mid-frame and both sides
+// would wait for ever; so a frame whose echo does not fit is buffered whole.
+TEST(WsServerStreaming, WholeMessageSentBeforeReadingIsEchoed) {
+    TempDir dir;
+    WsServer server =
+        start_ws_server(dir.file("servers.json"), {"--max-output", "64KiB", "--max-message", "16MiB"});
+    ASSERT_NE(server.port, 0) << server.process.stderr_text();
+    UniqueFd fd = ws_connect(server.port);
+    ASSERT_TRUE(fd);
+    // More than the loopback socket buffers on both sides can hold.
+    const std::string payload = payload_of(11, 15u << 20, false);
+    const std::string frame = masked_frame(0x82, payload, 0x0badf00d);
+    auto sent = std::async(std::launch::async, [&] { return send_all(fd.get(), frame); });
+    if (sent.wait_for(std::chrono::milliseconds(kWaitMs)) != std::future_status::ready) {
+        ::shutdown(fd.get(), SHUT_RDWR);  // unblock the sender before failing
+        sent.wait();
+        FAIL() << "the server stopped reading before the message was all sent";
+    }
+    ASSERT_TRUE(sent.get());
+    Frame echo = read_frame(fd.get());
+    ASSERT_TRUE(echo.ok);
+    EXPECT_EQ(echo.opcode, 2);
+    EXPECT_TRUE(same_bytes(echo.payload, payload));
 }
 
 }  // namespace

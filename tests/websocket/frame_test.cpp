@@ -360,6 +360,7 @@ TEST(DecodeFrame, NeedMoreAfterTheHeaderReportsFieldsAndArrivedPayload) {
                 const std::string label = std::string(f.name) + " prefix " + std::to_string(prefix);
                 ASSERT_EQ(result.status, Decode::need_more) << label << ": " << result.problem;
                 EXPECT_EQ(result.frame_size, frame.size()) << label;
+                EXPECT_TRUE(result.header_in) << label;
                 EXPECT_EQ(result.fin, (f.first_byte & 0x80) != 0) << label;
                 EXPECT_EQ(result.opcode, static_cast<Opcode>(f.first_byte & 0x0f)) << label;
                 EXPECT_EQ(Bytes(result.mask, result.mask + 4), Bytes(key.begin(), key.end())) << label;
@@ -389,6 +390,7 @@ TEST(DecodeFrame, NeedMoreInsideTheHeaderLeavesTheFieldsEmpty) {
             const std::string label = std::string(f.name) + " prefix " + std::to_string(prefix);
             ASSERT_EQ(result.status, Decode::need_more) << label << ": " << result.problem;
             EXPECT_EQ(result.frame_size, prefix >= length_known ? frame.size() : 0u) << label;
+            EXPECT_FALSE(result.header_in) << label;
             EXPECT_FALSE(result.fin) << label;
             EXPECT_EQ(result.opcode, Opcode::continuation) << label;
             EXPECT_EQ(result.payload.data(), nullptr) << label;
