@@ -67,7 +67,12 @@ void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
 
 bool Connection::output_full() const { return out_.size() >= server_.limits().max_output; }
 
-size_t Connection::output_room() const { return output_full() ? 0 : server_.limits().max_output - out_.size(); }
+size_t Connection::output_room() const {
+    // What this callback wrote in place may yet land in out_ too.
+    const size_t queued = out_.size() + (in_place_ ? in_place_size_ : 0);
+    const size_t limit = server_.limits().max_output;
+    return queued < limit ? limit - queued : 0;
+}
 
 void Connection::read_and_discard() noexcept {
     ssize_t n = ::recv(fd_.get(), server_.read_scratch(), Server::kReadChunk, 0);

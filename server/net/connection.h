@@ -34,7 +34,7 @@ public:
     // The output backlog has reached max_output: a protocol that can answer a
     // little input with a lot of output stops handling input until it drains.
     bool output_full() const;
-    // Bytes that can still be queued before output_full().
+    // Bytes that can still be queued, this callback's included, before output_full().
     size_t output_room() const;
 
     // Queues bytes for the peer; sent when the current callback returns.
