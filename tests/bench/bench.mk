@@ -1,6 +1,7 @@
 # make bench        the benchmark: builds everything it measures, installs node ws
 #                   into tests/bench/node_modules, runs tests/bench/run_bench.sh
 #                   (docs/benchmarks.md). Not part of make test.
+# make bench-compare BASE=C  ws/tcp ratios of this tree against commit C, in rounds
 # make bench-build  only the load generator and the plain TCP echo (CI builds them)
 # Both are release builds (-O2, no sanitizers): the load generator must not be
 # the bottleneck.
@@ -9,7 +10,7 @@ BENCH_BIN    := build/bench
 LOADGEN_SRCS := tests/bench/loadgen.cpp tests/bench/loadgen_main.cpp tests/bench/conn.cpp tests/bench/payload.cpp \
                 server/app/flags.cpp server/websocket/sha1.cpp server/websocket/base64.cpp
 
-.PHONY: bench bench-build bench-deps
+.PHONY: bench bench-build bench-deps bench-compare
 bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo
 
 $(BENCH_BIN)/loadgen: $(call rel_objs,$(LOADGEN_SRCS))
@@ -29,3 +30,8 @@ bench: bench-deps bench-build ws-server registry-http tests/bench/node_modules/w
 	tests/bench/run_bench.sh
 bench-deps:
 	scripts/deps.sh bench
+
+# make bench-compare BASE=<commit>: this ws-server against BASE's, as alternating
+# rounds of ws/tcp ratios (tests/bench/compare.sh).
+bench-compare: bench-deps bench-build ws-server
+	BASE=$(BASE) tests/bench/compare.sh
