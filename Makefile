@@ -11,14 +11,18 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor
 override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
 override CPPFLAGS += -Iserver -I.
 
-# Exactly one event-loop backend and one process-inspection file per platform.
+# Exactly one event-loop backend, one change watcher and one process-inspection
+# file per platform.
 ifeq ($(shell uname -s),Linux)
-  PLATFORM_SRCS := server/loop/poller_epoll.cpp server/registry/process_linux.cpp
+  PLATFORM_SRCS := server/loop/poller_epoll.cpp server/loop/watcher_inotify.cpp server/registry/process_linux.cpp
+  OTHER_PLATFORM_TESTS := tests/loop/watcher_kqueue_test.cpp
 else
-  PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/registry/process_bsd.cpp
+  PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp
+  OTHER_PLATFORM_TESTS := tests/loop/watcher_inotify_test.cpp
 endif
 
-LIB_SRCS := $(filter-out server/loop/poller_% server/registry/process_%,$(wildcard server/*/*.cpp)) \
+LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_%,\
+              $(wildcard server/*/*.cpp)) \
             $(PLATFORM_SRCS)
 MAINS    := ws-server registry-http
 
@@ -60,7 +64,8 @@ $(SAN)/%.o: %.cpp
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 
 # ---- tests: tests/<dir>/<file>_test.cpp mirrors server/<dir>/<file>.cpp -----
-UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/%,\
+UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/% \
+                 $(OTHER_PLATFORM_TESTS),\
                  $(wildcard tests/*/*_test.cpp))
 CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
 INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
