@@ -122,6 +122,14 @@ TEST(Watcher, UnlinkIsOneEvent) {
     EXPECT_EQ(describe(drain(watcher)), expect({"entry:servers.json"}));
 }
 
+TEST(Watcher, RenameOutOfTheFolderIsOneEvent) {
+    TempDir outside, dir;
+    write_file(dir / "servers.json");
+    auto watcher = make_watcher(dir.path);
+    ASSERT_EQ(::rename((dir / "servers.json").c_str(), (outside / "servers.json").c_str()), 0);
+    EXPECT_EQ(describe(drain(watcher)), expect({"entry:servers.json"}));
+}
+
 TEST(Watcher, CreateWriteAndCloseIsOneEvent) {
     TempDir dir;
     auto watcher = make_watcher(dir.path);
