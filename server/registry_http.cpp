@@ -11,6 +11,7 @@
 #include "app/flags.h"
 #include "app/program.h"
 #include "app/http_session.h"
+#include "app/owner_check.h"
 #include "base/log.h"
 #include "loop/event_loop.h"
 #include "net/server.h"
@@ -32,6 +33,7 @@ struct Options {
     int64_t request_timeout_ms = 10'000;
     int64_t idle_timeout_ms = 60'000;
     bool allow_any_host = false;
+    bool allow_other_users = false;
 };
 
 app::Flags make_flags(Options& o) {
@@ -46,6 +48,10 @@ app::Flags make_flags(Options& o) {
     f.add_duration("idle-timeout", "keep-alive connection closed after this long without a request",
                    &o.idle_timeout_ms, 10);
     f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
+    f.add_bool("allow-other-users",
+               "serve every user of this machine, not only the one who started it (unsafe: they "
+               "can read the registry and use the servers)",
+               &o.allow_other_users);
     return f;
 }
 
@@ -89,14 +95,17 @@ int main(int argc, char** argv) {
     if (!loop.ok()) return fail(loop.error().message);
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
     if (!listener.ok()) return fail(listener.error().message);
+    auto owner_check = app::OwnerCheck::start(options.host, options.allow_other_users);
+    if (!owner_check.ok()) return fail(owner_check.error().message);
     net::Limits limits;
     // A head, plus pipelined requests waiting while their answers drain.
     limits.max_input = options.max_header + 64 * 1024;
     limits.max_connections = options.max_connections;
     limits.tick_ms = std::clamp<int64_t>(std::min(options.request_timeout_ms, options.idle_timeout_ms) / 4, 5, 250);
     net::Server server(loop.value(), std::move(listener.value()), limits,
-                       [&site](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
-                           return std::make_unique<app::HttpSession>(s, std::move(fd), site);
+                       [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           std::string refused = owner_check.value().judge(fd.get());
+                           return std::make_unique<app::HttpSession>(s, std::move(fd), site, std::move(refused));
                        });
     if (Status st = server.start(); !st.ok()) return fail(st.error().message);
     for (int signo : {SIGINT, SIGTERM}) {

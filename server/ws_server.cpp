@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/flags.h"
+#include "app/owner_check.h"
 #include "app/program.h"
 #include "app/ws_session.h"
 #include "base/log.h"
@@ -38,6 +39,7 @@ struct Options {
     std::vector<std::string> allowed_origins;
     bool allow_any_origin = false;
     bool allow_any_host = false;
+    bool allow_other_users = false;
 };
 
 app::Flags make_flags(Options& o) {
@@ -59,6 +61,10 @@ app::Flags make_flags(Options& o) {
     f.add_list("allow-origin", "also accept this Origin (repeatable), e.g. https://app.example", &o.allowed_origins);
     f.add_bool("allow-any-origin", "accept every Origin, including null (unsafe)", &o.allow_any_origin);
     f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
+    f.add_bool("allow-other-users",
+               "serve every user of this machine, not only the one who started it (unsafe: they "
+               "can read the registry and use the servers)",
+               &o.allow_other_users);
     return f;
 }
 
@@ -89,6 +95,8 @@ int main(int argc, char** argv) {
     if (!loop.ok()) return fail(loop.error().message);
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
     if (!listener.ok()) return fail(listener.error().message);
+    auto owner_check = app::OwnerCheck::start(options.host, options.allow_other_users);
+    if (!owner_check.ok()) return fail(owner_check.error().message);
 
     net::Limits limits;
     limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
@@ -98,8 +106,9 @@ int main(int argc, char** argv) {
     limits.tick_ms = std::clamp<int64_t>(
         std::min({options.handshake_timeout_ms, options.ping_interval_ms, options.close_timeout_ms}) / 4, 5, 250);
     net::Server server(loop.value(), std::move(listener.value()), limits,
-                       [&config](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
-                           return std::make_unique<app::WsSession>(s, std::move(fd), config);
+                       [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           std::string refused = owner_check.value().judge(fd.get());
+                           return std::make_unique<app::WsSession>(s, std::move(fd), config, std::move(refused));
                        });
     if (Status st = server.start(); !st.ok()) return fail(st.error().message);
 

@@ -52,8 +52,8 @@ const std::string& HttpSite::date_header() {
     return date_header_;
 }
 
-HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site)
-    : net::Connection(server, std::move(fd)), site_(site) {
+HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site, std::string refused)
+    : net::Connection(server, std::move(fd)), site_(site), refused_(std::move(refused)) {
     set_deadline(now_ms() + site_.config.idle_timeout_ms);
 }
 
@@ -69,6 +69,11 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
         http::Request request;
         auto parsed = http::parse_request(text.substr(used), request, site_.config.head_limits);
         if (parsed.status == http::Parse::need_more) break;
+        if (!refused_.empty()) {  // whatever was asked: the same answer, before any data
+            head_ = parsed.status == http::Parse::done && request.method == "HEAD";
+            refuse(403, refused_, false);
+            return text.size();
+        }
         if (parsed.status == http::Parse::bad) {
             refuse(parsed.http_status, http::describe(parsed), false);
             return text.size();

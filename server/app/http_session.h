@@ -37,7 +37,9 @@ private:
 
 class HttpSession final : public net::Connection {
 public:
-    HttpSession(net::Server& server, UniqueFd fd, HttpSite& site);
+    // `refused`: the reason this connection is not served (app/owner_check.h),
+    // answered with 403 to its first request; empty: served.
+    HttpSession(net::Server& server, UniqueFd fd, HttpSite& site, std::string refused = {});
 
 private:
     size_t on_input(std::span<uint8_t> input) noexcept override;
@@ -50,6 +52,7 @@ private:
     void refuse(int status, std::string_view message, bool keep_alive, std::string_view extra = {}) noexcept;
 
     HttpSite& site_;
+    std::string refused_;
     bool in_request_ = false;  // part of a request head has arrived
     bool head_ = false;        // the request being answered is a HEAD
 };

@@ -25,8 +25,8 @@ namespace app {
 using websocket::Decode;
 using websocket::Opcode;
 
-WsSession::WsSession(net::Server& server, UniqueFd fd, const WsConfig& config)
-    : net::Connection(server, std::move(fd)), config_(config) {
+WsSession::WsSession(net::Server& server, UniqueFd fd, const WsConfig& config, std::string refused)
+    : net::Connection(server, std::move(fd)), config_(config), refused_(std::move(refused)) {
     set_deadline(now_ms() + config_.handshake_timeout_ms);
 }
 
@@ -74,6 +74,13 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
     http::Request request;
     auto parsed = http::parse_request(text, request, config_.head_limits);
     if (parsed.status == http::Parse::need_more) return 0;
+    if (!refused_.empty()) {  // whatever was asked: the same answer, before the upgrade
+        std::string response;
+        http::append_error(response, 403, refused_, false);
+        write(response);
+        close_after_flush();
+        return input.size();
+    }
     if (parsed.status == http::Parse::bad) {
         std::string problem = http::describe(parsed);
         std::string response;

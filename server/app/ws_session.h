@@ -24,7 +24,9 @@ struct WsConfig {
 
 class WsSession final : public net::Connection {
 public:
-    WsSession(net::Server& server, UniqueFd fd, const WsConfig& config);
+    // `refused`: the reason this connection is not served (app/owner_check.h),
+    // answered with 403 to its upgrade request; empty: served.
+    WsSession(net::Server& server, UniqueFd fd, const WsConfig& config, std::string refused = {});
 
 private:
     size_t on_input(std::span<uint8_t> input) noexcept override;
@@ -52,6 +54,7 @@ private:
 
     enum class Phase : uint8_t { handshake, open, closing, closed };
     const WsConfig& config_;
+    std::string refused_;
     Phase phase_ = Phase::handshake;
     bool awaiting_pong_ = false;
     websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
