@@ -134,6 +134,12 @@ END {
     printf "  registry-http / nginx: %s (wrk: %s)\n", http_ratio, wrk_ratio
 
     print ""
+    print "Accepting a connection: microseconds of CPU per connection (connect, accept, close; one process, best of 5 x 20000)"
+    printf "  without the owner check %s, with it %s; the check alone (getsockname, getpeername, one NETLINK_SOCK_DIAG question) %s%s\n",
+        get("accept/", "plain_us"), get("accept/", "checked_us"), get("accept/", "lookup_us"),
+        get("accept/", "error") == "-" ? "" : " (" get("accept/", "error") ")"
+
+    print ""
     print "Targets (one run, same-core layout)"
     for (s = 16; s <= 1024; s *= 64) {
         r = ratio3(get(echo_cell("ws", 100, s, 16), "msgs_per_s"), get(echo_cell("tcp", 100, s, 16), "msgs_per_s"))

@@ -303,6 +303,12 @@ for pid in "${registry_pids[@]}"; do
     forget_pid "$pid"
 done
 
+echo "bench: accept cost, with and without the owner check (core $core)" >&2
+line=$(taskset -c "$core" "$bin/accept_cost" 20000 5 2>"$work/accept.err") ||
+    line="kind=accept error=$(tail -1 "$work/accept.err" | tr ' =' '_:')"
+echo "$line" >>"$results"
+progress "$(field plain_us "$line") us plain, $(field checked_us "$line") us checked, check alone $(field lookup_us "$line") us"
+
 {
     echo "peer-plan benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($SECONDS - started)) s"
     echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
