@@ -35,8 +35,8 @@ Result<OwnerCheck> OwnerCheck::start(std::string_view host, bool allow_other_use
     const uint32_t owner = ::geteuid();
     if (!is_loopback_host(host))
         base::warn("listening on " + std::string(host) +
-                   ": connections from other machines are not checked by user; only the Host and Origin "
-                   "checks guard them (docs/security.md)");
+                   ": connections from other machines are not checked by user, nor are local users' through "
+                   "this machine's other addresses; only the Host and Origin checks guard them (docs/security.md)");
     if (allow_other_users) {
         base::warn("--allow-other-users: every user of this machine can connect");
         return OwnerCheck(std::nullopt, owner);

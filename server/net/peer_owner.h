@@ -46,7 +46,7 @@ public:
 private:
     explicit PeerOwner(UniqueFd fd) : fd_(std::move(fd)) {}
     UniqueFd fd_;
-    uint32_t seq_ = 0;
+    [[maybe_unused]] uint32_t seq_ = 0;  // numbers the questions (none on BSD)
 };
 
 }  // namespace net

@@ -184,7 +184,8 @@ TEST_F(OwnerCheckTest, IPv6AndMappedIPv4AreJudgedToo) {
     http_->signal(SIGTERM);
     ASSERT_EQ(http_->wait_exit(), 0);
     std::string log = http_->stderr_text();
-    EXPECT_NE(log.find("warning: listening on ::: connections from other machines are not checked by user"),
+    EXPECT_NE(log.find("warning: listening on ::: connections from other machines are not checked by user, nor are "
+                       "local users' through this machine's other addresses"),
               std::string::npos)
         << log;
     EXPECT_NE(log.find("refused [::1]:"), std::string::npos) << log;
