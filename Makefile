@@ -12,18 +12,19 @@ override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
 override CPPFLAGS += -Iserver -I.
 
 # Exactly one event-loop backend, one change watcher, one process-inspection
-# file and one peer-owner lookup per platform.
+# file, one peer-owner lookup and one way to open files beneath a folder per platform.
 ifeq ($(shell uname -s),Linux)
   PLATFORM_SRCS := server/loop/poller_epoll.cpp server/loop/watcher_inotify.cpp server/registry/process_linux.cpp \
-                   server/net/peer_owner_linux.cpp
+                   server/net/peer_owner_linux.cpp server/http/open_beneath_linux.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_kqueue_test.cpp
 else
   PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp \
-                   server/net/peer_owner_bsd.cpp
+                   server/net/peer_owner_bsd.cpp server/http/open_beneath_posix.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_inotify_test.cpp
 endif
 
-LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_% server/net/peer_owner_%,\
+LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_% server/net/peer_owner_% \
+                         server/http/open_beneath_%,\
               $(wildcard server/*/*.cpp)) \
             $(PLATFORM_SRCS)
 MAINS    := ws-server registry-http

@@ -239,4 +239,10 @@ bool parse_http_date(std::string_view text, int64_t& unix_seconds) noexcept {
     return true;
 }
 
+std::string out_of_descriptors_reply() {
+    std::string reply;
+    append_error(reply, 503, kOutOfDescriptors, false, kRetrySoon);
+    return reply;
+}
+
 }  // namespace http

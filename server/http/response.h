@@ -33,6 +33,12 @@ void append_head(std::string& out, const ResponseHead& head);
 void append_error(std::string& out, int status, std::string_view message, bool keep_alive,
                   std::string_view extra_headers = {});
 
+// The 503 problem when a descriptor cannot be had (EMFILE, ENFILE), and the
+// whole reply, as sent at accept time and for a file or registry read.
+inline constexpr std::string_view kOutOfDescriptors = "out of file descriptors; try again";
+inline constexpr std::string_view kRetrySoon = "Retry-After: 1\r\n";
+std::string out_of_descriptors_reply();
+
 // IMF-fixdate (RFC 9110 §5.6.7) of a Unix time, e.g. 784111777 ->
 // "Sun, 06 Nov 1994 08:49:37 GMT", for Date and Last-Modified.
 std::string http_date(int64_t unix_seconds);

@@ -2,21 +2,27 @@
 // (percent-decoding, "." and empty segments dropped), and refused outright
 // when it could mean anything else on some file system: an encoded '/', any
 // '\\', NUL or control byte, any ".." segment. What is left is joined to the
-// root, resolved with realpath and must still be under the root's realpath,
-// so a symlink inside the web root cannot lead out of it either.
+// root's descriptor and opened beneath it without following any symlink
+// (open_beneath.h), so a folder swapped for a symlink cannot lead out of the
+// root; it is opened non-blocking and served only when fstat() says it is a
+// regular file, so a FIFO cannot block the server. A segment that starts
+// with '.' (/.env, /.git/config) is not served: 404.
 // Conditional GET (RFC 9110 §13.1.2, §13.1.3): If-None-Match with weak
 // comparison, else If-Modified-Since. No ranges, no directory listings, and a
 // directory is served as its index.html without a redirect.
 #include "http/static_files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
-#include <sys/stat.h>
 #include <utility>
 
 #include "base/ascii.h"
 #include "base/stat_time.h"
+#include "http/open_beneath.h"
 #include "http/response.h"
 
 namespace http {
@@ -59,7 +65,7 @@ std::string_view decode_segment(std::string_view raw, std::string& out) {
     return {};
 }
 
-// "/a/./b//c" -> "/a/b/c" (decoded), or a 400.
+// "/a/./b//c" -> "/a/b/c" (decoded), or a 400 (or a 404 for a dotfile).
 FileResponse normalise(std::string_view path, std::string& relative) {
     relative.clear();
     std::string segment;
@@ -68,6 +74,7 @@ FileResponse normalise(std::string_view path, std::string& relative) {
         std::string_view problem = decode_segment(path.substr(0, slash), segment);
         if (!problem.empty()) return refuse(400, std::string(problem));
         if (segment == "..") return refuse(400, "path escapes web root");
+        if (segment.size() > 1 && segment.front() == '.') return FileResponse{404};  // hidden: /.env, /.git
         if (!segment.empty() && segment != ".") relative += "/" + segment;
         path.remove_prefix(slash == std::string_view::npos ? path.size() : slash + 1);
     }
@@ -85,20 +92,22 @@ std::string to_hex(uint64_t value) {
     return out;
 }
 
-bool is_inside(std::string_view real, std::string_view root) noexcept {
-    if (real == root || root == "/") return true;
-    return real.size() > root.size() && real.substr(0, root.size()) == root && real[root.size()] == '/';
-}
+enum class Found { ok, missing, denied, symlink, no_descriptors, failed };
 
-enum class Found { ok, missing, denied, outside };
-
-// realpath and stat `wanted`; the real path must be the root or under it.
-Found locate(const std::string& wanted, std::string_view root, std::string& real, struct stat& info) {
-    char resolved[PATH_MAX];
-    if (!::realpath(wanted.c_str(), resolved) || ::stat(resolved, &info) != 0)
-        return errno == EACCES ? Found::denied : Found::missing;
-    real = resolved;
-    return is_inside(real, root) ? Found::ok : Found::outside;
+// Opens `relative` beneath the root without following links, non-blocking
+// (a FIFO must not block), and fstat()s what it got.
+Found open_file(int root_fd, std::string_view relative, UniqueFd& fd, struct stat& info) {
+    fd.reset(open_beneath(root_fd, relative, O_RDONLY | O_NONBLOCK));
+    if (!fd || ::fstat(fd.get(), &info) != 0) {
+        switch (errno) {
+        case ENOENT: case ENOTDIR: case ENAMETOOLONG: return Found::missing;
+        case EACCES: case EPERM: return Found::denied;
+        case ELOOP: case EMLINK: case EXDEV: return Found::symlink;
+        case EMFILE: case ENFILE: return Found::no_descriptors;
+        default: return Found::failed;
+        }
+    }
+    return Found::ok;
 }
 
 // RFC 9110 §13.1.2: weak comparison, so W/"x" matches "x".
@@ -131,7 +140,9 @@ Result<StaticFiles> StaticFiles::open(std::string root_dir) {
     struct stat info;
     if (::stat(resolved, &info) != 0) return sys_error("web root " + root_dir);
     if (!S_ISDIR(info.st_mode)) return Error{"web root " + root_dir + " is not a directory"};
-    return StaticFiles(resolved);
+    UniqueFd fd(::open(resolved, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return sys_error("web root " + root_dir);
+    return StaticFiles(resolved, std::move(fd));
 }
 
 FileResponse StaticFiles::resolve(std::string_view target, std::string_view if_none_match,
@@ -140,36 +151,42 @@ FileResponse StaticFiles::resolve(std::string_view target, std::string_view if_n
     if (path.empty() || path.front() != '/') return refuse(400, "path does not start with '/'");
     std::string relative;
     FileResponse normalised = normalise(path, relative);
-    if (normalised.status != 200) return normalised;
     std::string name(path);  // as sent, for messages: the parser lets only printable ASCII through
+    if (normalised.status == 404) return refuse(404, name);
+    if (normalised.status != 200) return normalised;
 
-    std::string wanted = (root_ == "/" ? "" : root_) + relative;
-    std::string real;
+    std::string wanted = relative.empty() ? relative : relative.substr(1);  // beneath the root: no '/'
+    UniqueFd fd;
     struct stat info;
-    Found found = locate(wanted, root_, real, info);
+    Found found = open_file(root_fd_.get(), wanted, fd, info);
     bool directory = found == Found::ok && S_ISDIR(info.st_mode);
     if (directory) {
-        wanted += "/index.html";
-        found = locate(wanted, root_, real, info);
+        wanted += wanted.empty() ? "index.html" : "/index.html";
+        found = open_file(root_fd_.get(), wanted, fd, info);
     }
     switch (found) {
     case Found::ok: break;
     case Found::missing: return refuse(404, directory ? name + " (directory without index.html)" : name);
     case Found::denied: return refuse(403, name + ": permission denied");
-    case Found::outside: return refuse(403, name + ": symlink leads outside the web root");
+    case Found::symlink: return refuse(403, name + ": symlinks are not followed");
+    case Found::no_descriptors: return refuse(503, std::string(kOutOfDescriptors));
+    case Found::failed: return refuse(500, name + ": could not be opened");
     }
     if (!S_ISREG(info.st_mode)) return refuse(403, name + ": not a regular file");
     if (path.back() == '/' && !directory) return refuse(404, name);  // "/app.js/"
 
     FileResponse file{200};
-    file.path_on_disk = std::move(real);
+    file.path_on_disk = (root_ == "/" ? "" : root_) + "/" + wanted;
     file.content_type = content_type_for(wanted);
     file.size = static_cast<uint64_t>(info.st_size);
     uint64_t modified_ns = base::mtime_ns(info);
-    auto modified_seconds = static_cast<int64_t>(modified_ns / 1000000000u);
+    // Before 1970 the date says the epoch; the ETag keeps the exact time.
+    auto signed_ns = static_cast<int64_t>(modified_ns);
+    int64_t modified_seconds = signed_ns < 0 ? 0 : signed_ns / 1000000000;
     file.etag = "\"" + to_hex(file.size) + "-" + to_hex(modified_ns) + "\"";
     file.last_modified = http_date(modified_seconds);
     if (not_modified(if_none_match, if_modified_since, file, modified_seconds)) file.status = 304;
+    else file.fd = std::move(fd);
     return file;
 }
 

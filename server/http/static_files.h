@@ -1,5 +1,5 @@
-// Maps a request target to a file under the web root, or to the reason it
-// will not be served. Never opens the file: the caller sends it.
+// Maps a request target to a file under the web root, opened, or to the
+// reason it will not be served. The caller sends what the descriptor holds.
 #pragma once
 
 #include <cstdint>
@@ -7,22 +7,25 @@
 #include <string_view>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace http {
 
 struct FileResponse {
-    int status;                 // 200, 304, 400, 403, 404
-    std::string path_on_disk{};   // real path, symlinks resolved (200 and 304)
+    int status;                 // 200, 304, 400, 403, 404, 500, 503 (out of descriptors)
+    std::string path_on_disk{};   // root + the path opened (200 and 304)
+    UniqueFd fd{};                // the regular file, opened non-blocking (200 only)
     std::string content_type{};   // from the requested name's extension
     uint64_t size = 0;
     std::string etag{};           // "\"<size hex>-<mtime ns hex>\"", quotes included
-    std::string last_modified{};  // IMF-fixdate
+    std::string last_modified{};  // IMF-fixdate; a file dated before 1970 says 1970-01-01
     std::string problem{};        // when 400/403/404: the message for the reply and the log
 };
 
 class StaticFiles {
 public:
-    // Resolves root_dir with realpath; an error when it is missing or not a directory.
+    // Resolves root_dir with realpath and opens it; an error when it is
+    // missing or not a directory.
     static Result<StaticFiles> open(std::string root_dir);
 
     // `target` as sent in origin-form ("/app.js?v=2"). A conditional request
@@ -35,8 +38,9 @@ public:
     const std::string& root() const { return root_; }
 
 private:
-    explicit StaticFiles(std::string root) : root_(std::move(root)) {}
+    StaticFiles(std::string root, UniqueFd root_fd) : root_(std::move(root)), root_fd_(std::move(root_fd)) {}
     std::string root_;  // realpath, no trailing slash (except "/" itself)
+    UniqueFd root_fd_;  // every file is opened beneath it
 };
 
 // "text/html; charset=utf-8" for "index.html", application/octet-stream when unknown.
