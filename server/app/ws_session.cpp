@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "app/client_log.h"
 #include "base/log.h"
 #include "http/response.h"
 #include "net/server.h"
@@ -86,14 +87,14 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
         std::string response;
         http::append_error(response, parsed.http_status, problem, false);
         write(response);
-        base::client_event("handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
+        client_event(fd(), "handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
         close_after_flush();
         return input.size();
     }
     auto answer = websocket::answer_handshake(request, config_.policy);
     write(answer.response);
     if (answer.status != 101) {
-        base::client_event("handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
+        client_event(fd(), "handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
         close_after_flush();
         return input.size();
     }
@@ -257,7 +258,7 @@ void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
 }
 
 void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
-    base::client_event("closing connection with " + std::to_string(code) + ": " + std::string(reason));
+    client_event(fd(), "closing connection with " + std::to_string(code) + ": " + std::string(reason));
     if (phase_ == Phase::open) send_close(code, reason);
     phase_ = Phase::closed;
     close_after_flush();
@@ -277,7 +278,7 @@ void WsSession::on_deadline() noexcept {
         if (stream_left_ > 0) {  // no ping fits inside the echo being streamed; wait as long again
             // awaiting_pong_ marks the first interval gone, as after a ping; any input clears it.
             if (!std::exchange(awaiting_pong_, true)) return set_deadline(now_ms() + config_.ping_interval_ms);
-            base::client_event("client stalled inside a frame; closing");
+            client_event(fd(), "client stalled inside a frame; closing");
             return abort();
         }
         if (awaiting_pong_ && output_pending() > 0)

@@ -5,7 +5,11 @@
 // client_event(), which prints at most kClientLinesPerSecond of them a
 // second: a client that fails on purpose in a loop cannot fill a log file or
 // keep the server busy writing. The number left out is printed with the next
-// line that is shown.
+// line that is shown. Such a line reads
+//   2026-12-01T20:01:05.123Z [server-17...-abc123] 127.0.0.1:40312 <message>
+// (UTC time, the server's name, the peer), and every byte of it that is not
+// printable ASCII is escaped (escape_for_log), so a header cannot move the
+// cursor, recolour a terminal or reorder the text (U+202E).
 #pragma once
 
 #include <chrono>
@@ -54,6 +58,18 @@ private:
 
 inline constexpr int kClientLinesPerSecond = 20;
 
+// "\u202e" for each valid UTF-8 character outside printable ASCII (8 hex
+// digits after \U beyond U+FFFF), "\u001b" for control bytes, "\xNN" for a
+// byte that is not part of valid UTF-8, "\\" for a backslash.
+std::string escape_for_log(std::string_view text);
+
+// The name client lines carry ("registry-http", a ws-server's id).
+void set_log_name(std::string name);
+// "2026-12-01T20:01:05.123Z", the time now in UTC.
+std::string log_timestamp();
+// The whole line: timestamp, [name], peer, message, all escaped.
+std::string client_line(std::string_view peer, std::string_view message);
+
 inline void client_event(std::string_view message) {
     static RateLimit limit(kClientLinesPerSecond);
     auto now = std::chrono::steady_clock::now().time_since_epoch();
@@ -63,6 +79,11 @@ inline void client_event(std::string_view message) {
         info("(" + std::to_string(left_out) + " client events not shown: over " +
              std::to_string(kClientLinesPerSecond) + " a second)");
     info(message);
+}
+
+// A line a client caused, with the time, the server's name and `peer`.
+inline void client_event(std::string_view peer, std::string_view message) {
+    client_event(client_line(peer, message));
 }
 
 }  // namespace base
