@@ -4,7 +4,8 @@
 // with optional whitespace trimmed; CRLF or bare LF line ends and a few empty
 // lines before the request-line (both allowed by §2.2).
 // Refused with 400: bare CR, obs-fold (§5.2), whitespace before ':' (§5.1),
-// authority-form (no CONNECT here), a missing or repeated Host (§3.2), and the
+// authority-form (no CONNECT here), a missing or repeated Host (§3.2), a
+// repeated Origin (RFC 6454 §7.3 allows one), and the
 // framing that request smuggling relies on (§6.1, §6.3): Content-Length with
 // Transfer-Encoding, disagreeing Content-Lengths, Transfer-Encoding in
 // HTTP/1.0 or not exactly "chunked". Other codings: 501. HTTP/1.2 and later 1.x are
@@ -54,6 +55,8 @@ std::string_view trim_ows(std::string_view s) noexcept {
     return s;
 }
 
+}  // namespace
+
 // RFC 9110 §5.6.2 tchar.
 bool is_tchar(char c) noexcept {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
@@ -63,6 +66,8 @@ bool is_tchar(char c) noexcept {
 bool is_token(std::string_view s) noexcept {
     return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
 }
+
+namespace {
 
 size_t find_byte(std::string_view s, char c, size_t from = 0) noexcept {
     if (from >= s.size()) return std::string_view::npos;
@@ -232,7 +237,7 @@ ParseResult check_transfer_encoding(const Request& request, size_t line) noexcep
 }
 
 ParseResult check_framing(const Request& request) noexcept {
-    size_t hosts = 0, content_length_line = 0, transfer_encoding_line = 0;
+    size_t hosts = 0, origins = 0, content_length_line = 0, transfer_encoding_line = 0;
     bool have_length = false;
     uint64_t length = 0;
     for (size_t i = 0; i < request.header_count; ++i) {
@@ -240,6 +245,9 @@ ParseResult check_framing(const Request& request) noexcept {
         size_t line = i + 2;  // line 1 is the request-line
         if (iequals(header.name, "Host")) {
             if (++hosts > 1) return bad(400, "more than one Host header", line);
+        } else if (iequals(header.name, "Origin")) {
+            // Which one would the Origin check judge? Neither: refused.
+            if (++origins > 1) return bad(400, "more than one Origin header", line);
         } else if (iequals(header.name, "Content-Length")) {
             ParseResult checked = check_content_length(header.value, line, have_length, length);
             if (checked.status == Parse::bad) return checked;

@@ -2,8 +2,9 @@
 // websocket, Connection: upgrade, a 16-byte base64 Sec-WebSocket-Key, version
 // 13. No extension and no subprotocol is ever selected, so permessage-deflate
 // offers (Chromium sends one) are declined by simply not answering them.
-// Refused: version other than 13 -> 426 with Sec-WebSocket-Version: 13; a
-// foreign Host or Origin -> 403 (see docs/security.md); other methods -> 405;
+// Refused: version other than 13 -> 426 with Sec-WebSocket-Version: 13 (a
+// repeated Sec-WebSocket-Version -> 400); a foreign Host (an absolute-form
+// target's authority when there is one) or Origin -> 403 (see docs/security.md); other methods -> 405;
 // anything else malformed -> 400 with the rule in the body.
 #include "websocket/handshake.h"
 
@@ -54,7 +55,8 @@ std::string accept_key(std::string_view client_key) {
 Handshake answer_handshake(const http::Request& request, const HandshakePolicy& policy) {
     if (request.method != "GET") return refuse(405, "a WebSocket handshake must be a GET", "Allow: GET\r\n");
     if (request.version_minor < 1) return refuse(400, "a WebSocket handshake needs HTTP/1.1");
-    std::string_view host = request.header("Host");
+    // An absolute-form target's authority, not the Host header (RFC 9112 §3.2.2).
+    std::string_view host = request.host();
     if (!policy.allow_any_host && !http::is_loopback_host(host))
         return refuse(403, "Host '" + std::string(host.substr(0, 100)) + "' is not a loopback name");
     std::string_view origin = request.header("Origin");
@@ -66,7 +68,8 @@ Handshake answer_handshake(const http::Request& request, const HandshakePolicy& 
     if (!request.has_token("Connection", "upgrade")) return refuse(400, "missing 'Connection: Upgrade'");
     std::string_view version = request.header("Sec-WebSocket-Version");
     if (version.empty()) return refuse(400, "missing Sec-WebSocket-Version");
-    if (version != "13" || count_headers(request, "Sec-WebSocket-Version") != 1)
+    if (count_headers(request, "Sec-WebSocket-Version") != 1) return refuse(400, "more than one Sec-WebSocket-Version");
+    if (version != "13")
         return refuse(426, "Sec-WebSocket-Version '" + std::string(version.substr(0, 20)) + "' is not supported",
                       "Sec-WebSocket-Version: 13\r\n");
     std::string_view key = request.header("Sec-WebSocket-Key");

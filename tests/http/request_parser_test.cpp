@@ -102,6 +102,9 @@ const std::vector<BadCase>& bad_cases() {
         {"http11_without_host", "GET / HTTP/1.1\r\nAccept: */*\r\n\r\n", 400, "HTTP/1.1 request has no Host header", 0},
         {"two_hosts", "GET / HTTP/1.1\r\nHost: a\r\nAccept: */*\r\nhost: b\r\n\r\n", 400, "more than one Host header", 4},
         {"two_hosts_http10", "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400, "more than one Host header", 3},
+        // Issue 10, finding 11: which Origin would be judged? Neither.
+        {"two_origins", "GET / HTTP/1.1\r\nHost: a\r\nOrigin: http://localhost\r\nOrigin: http://evil.com\r\n\r\n", 400,
+         "more than one Origin header", 4},
         {"content_length_and_transfer_encoding",
          "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
          "both Content-Length and Transfer-Encoding", 4},
