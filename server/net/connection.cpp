@@ -57,8 +57,10 @@ void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
     }
     // A protocol that stopped because its output is full (a small request can
     // ask for a large answer) gets the rest again once the output drains.
-    input_deferred_ = !in_.empty() && output_full();
-    if (in_.size() > server_.limits().max_input) {
+    // That input is not read further meanwhile, so it is not held against
+    // max_input: pipelined requests wait instead of costing the connection.
+    input_deferred_ = !in_.empty() && (output_full() || producing_);
+    if (!input_deferred_ && in_.size() > server_.limits().max_input) {
         // The protocol refuses oversized messages itself; this is the backstop.
         on_peer_gone("input limit exceeded");
         abort();
@@ -127,16 +129,25 @@ void Connection::write(std::string_view head, std::string_view body) {
 }
 
 void Connection::flush() noexcept {
+    // A producer gets this many turns per event, then waits for writable, so
+    // one fast reader of a large file does not keep the others waiting.
+    constexpr int kProduceTurns = 16;
+    int turns = 0;
     while (state_ != State::dead) {
         if (!send_output()) return;
+        if (producing_ && state_ == State::open && out_.size() < kOutputLowMark) {
+            if (++turns > kProduceTurns) break;
+            on_output_room();
+            continue;
+        }
         // Input left for lack of output room is handled once there is room.
-        if (!input_deferred_ || output_full() || state_ != State::open) break;
+        if (!input_deferred_ || output_full() || producing_ || state_ != State::open) break;
         input_deferred_ = false;
         offer_input({});
     }
     if (state_ == State::dead) return;
     if (out_.empty()) {
-        if (out_.capacity() > 64 * 1024) out_.release();
+        if (out_.capacity() > 64 * 1024 && !producing_) out_.release();  // a producer refills it at once
         if (state_ == State::flushing) {
             ::shutdown(fd_.get(), SHUT_WR);
             state_ = State::lingering;
@@ -165,8 +176,8 @@ bool Connection::send_output() noexcept {
 
 void Connection::update_interest() noexcept {
     // Backpressure: a client that does not read its echoes is not read either.
-    uint8_t want = output_full() ? 0 : loop::kReadable;
-    if (!out_.empty()) want |= loop::kWritable;
+    uint8_t want = output_full() || producing_ ? 0 : loop::kReadable;
+    if (!out_.empty() || (producing_ && state_ == State::open)) want |= loop::kWritable;
     if (want == interest_) return;
     Status st = server_.loop().watch(fd_.get(), want, this);
     if (!st.ok()) return abort();
@@ -176,6 +187,7 @@ void Connection::update_interest() noexcept {
 void Connection::close_after_flush() {
     if (state_ != State::open) return;
     state_ = State::flushing;
+    producing_ = false;  // what is queued is the last of it
     deadline_ms_ = now_ms() + server_.limits().linger_ms;
     in_.clear();
 }

@@ -66,6 +66,22 @@ public:
     // The unfinished message needs `total` bytes of input in all: the next
     // read asks for just the rest, so the buffer empties when it completes.
     void expect_input(size_t total) { input_hint_ = total; }
+    // A protocol that produces a long answer piecemeal (a file as the socket
+    // drains) turns this on: while it is on, on_output_room() is called
+    // whenever less than kOutputLowMark waits to be sent, and input is
+    // neither read nor handled, so later answers cannot overtake this one.
+    static constexpr size_t kOutputLowMark = 64 * 1024;
+    void set_producing(bool on) { producing_ = on; }
+    bool producing() const { return producing_; }
+    // Room for `n` bytes at the end of the output, for the protocol to fill
+    // (pread) before commit_output() says how many it wrote.
+    uint8_t* output_tail(size_t n) {
+        copy_in_place();
+        return out_.reserve_tail(n);
+    }
+    void commit_output(size_t n) {
+        if (state_ == State::open) out_.commit(n);
+    }
     // Sends what is queued, then half-closes and discards input until the peer
     // closes or the linger time passes (so a final close frame or error body is
     // not lost to a reset). Further input is not given to the protocol.
@@ -94,6 +110,8 @@ protected:
     virtual void on_deadline() noexcept = 0;
     // The server is stopping: say goodbye (WebSocket close 1001), then close.
     virtual void on_shutdown() noexcept { close_after_flush(); }
+    // set_producing(true) and the backlog is below kOutputLowMark: queue more.
+    virtual void on_output_room() noexcept {}
     // Called when the peer closed or the socket failed (after which the connection is gone).
     virtual void on_peer_gone(std::string_view /*why*/) noexcept {}
     Server& server() { return server_; }
@@ -120,6 +138,7 @@ private:
     State state_ = State::open;
     uint8_t interest_ = 0;
     bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
+    bool producing_ = false;       // see set_producing()
     bool active_ = false;          // input arrived since the last tick
     size_t input_hint_ = 0;        // bytes the unfinished message needs in all (0: unknown)
     uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends

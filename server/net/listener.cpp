@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace net {
@@ -46,9 +47,31 @@ Result<Listener> Listener::bind(const std::string& host, uint16_t port, int back
     return Listener(std::move(fd), real_port);
 }
 
+void Listener::set_out_of_descriptors_reply(std::string reply) {
+    reply_ = std::move(reply);
+    reserve_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+}
+
+bool Listener::refuse_with_reserve() {
+    if (!reserve_) return false;
+    reserve_.reset();
+    UniqueFd refused(::accept(fd_.get(), nullptr, nullptr));
+    if (refused) {
+        (void)::send(refused.get(), reply_.data(), reply_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        // A request left unread would turn the close into a reset, which can
+        // destroy the reply before the client reads it.
+        char request[4096];
+        (void)::recv(refused.get(), request, sizeof request, MSG_DONTWAIT);
+        refused.reset();
+    }
+    reserve_.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    return refused && reserve_;
+}
+
 UniqueFd Listener::accept(std::string* error) {
     int fd = ::accept(fd_.get(), nullptr, nullptr);
     if (fd < 0) {
+        if ((errno == EMFILE || errno == ENFILE) && refuse_with_reserve()) return UniqueFd();
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
             *error = sys_error("accept").message;
         return UniqueFd();

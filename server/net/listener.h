@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "base/result.h"
 #include "base/unique_fd.h"
@@ -20,11 +21,20 @@ public:
     // transient error such as EMFILE, reported through `error`).
     UniqueFd accept(std::string* error);
     void close() { fd_.reset(); }
+    // Out of descriptors (EMFILE, ENFILE), a connection would wait unanswered
+    // in the backlog. With a reply set, one descriptor is kept in reserve:
+    // accept() then frees it, accepts, sends `reply` (a 503), closes, takes
+    // the reserve back and returns nothing; only when the reserve cannot be
+    // had again does it report the error.
+    void set_out_of_descriptors_reply(std::string reply);
 
 private:
     Listener(UniqueFd fd, uint16_t port) : fd_(std::move(fd)), port_(port) {}
+    bool refuse_with_reserve();  // true when one connection got the reply
     UniqueFd fd_;
     uint16_t port_;
+    UniqueFd reserve_;
+    std::string reply_;
 };
 
 }  // namespace net
