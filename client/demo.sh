@@ -38,6 +38,8 @@ start() {
     exec {fd}<"$fifos/$name"
     if ! IFS= read -r -u "$fd" line; then
         echo "demo: $name did not start (see its message above)" >&2
+        [[ $name == registry-http ]] &&
+            echo "demo: if port $port is taken (Vite uses 5173 too): PEER_PLAN_DEMO_PORT=$((port + 1)) scripts/demo.sh, or PEER_PLAN_DEMO_PORT=0 to let the system pick" >&2
         exec {fd}<&-
         stop 1
     fi

@@ -4,15 +4,19 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
+#include "app/client_log.h"
 #include "app/flags.h"
 #include "app/program.h"
 #include "app/http_session.h"
 #include "app/owner_check.h"
 #include "base/log.h"
+#include "http/response.h"
 #include "loop/event_loop.h"
 #include "net/server.h"
 
@@ -34,6 +38,7 @@ struct Options {
     int64_t idle_timeout_ms = 60'000;
     bool allow_any_host = false;
     bool allow_other_users = false;
+    bool verbose = false;
 };
 
 app::Flags make_flags(Options& o) {
@@ -52,6 +57,7 @@ app::Flags make_flags(Options& o) {
                "serve every user of this machine, not only the one who started it (unsafe: they "
                "can read the registry and use the servers)",
                &o.allow_other_users);
+    f.add_bool("verbose", "also log a line for every connection", &o.verbose);
     return f;
 }
 
@@ -63,6 +69,13 @@ std::string default_web_dir(const char* argv0) {
     std::string program = n > 0 ? std::string(self, static_cast<size_t>(n)) : std::string(argv0);
     size_t slash = program.rfind('/');
     return slash == std::string::npos ? "web" : program.substr(0, slash) + "/web";
+}
+
+// Port 5173 is also Vite's default, so "in use" says what to do instead.
+std::string port_advice(const std::string& error, uint64_t port) {
+    if (error.find(std::strerror(EADDRINUSE)) == std::string::npos) return "";
+    return "; another program has port " + std::to_string(port) + ". Use another one: --port " +
+           std::to_string(port == 65535 ? 5174 : port + 1) + ", or --port 0 to let the system pick a free port";
 }
 
 int fail(const std::string& message) {
@@ -78,6 +91,7 @@ int main(int argc, char** argv) {
     if (auto exit_code = app::parse_command_line({"registry-http", kSynopsis, kVersion}, flags, argc, argv))
         return *exit_code;
     app::raise_fd_limit();
+    base::set_log_name("registry-http");
 
     std::string web = options.web.empty() ? default_web_dir(argv[0]) : options.web;
     auto files = http::StaticFiles::open(web);
@@ -94,7 +108,8 @@ int main(int argc, char** argv) {
     auto loop = loop::EventLoop::create();
     if (!loop.ok()) return fail(loop.error().message);
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
-    if (!listener.ok()) return fail(listener.error().message);
+    if (!listener.ok()) return fail(listener.error().message + port_advice(listener.error().message, options.port));
+    listener.value().set_out_of_descriptors_reply(http::out_of_descriptors_reply());
     auto owner_check = app::OwnerCheck::start(options.host, options.allow_other_users);
     if (!owner_check.ok()) return fail(owner_check.error().message);
     net::Limits limits;
@@ -104,6 +119,7 @@ int main(int argc, char** argv) {
     limits.tick_ms = std::clamp<int64_t>(std::min(options.request_timeout_ms, options.idle_timeout_ms) / 4, 5, 250);
     net::Server server(loop.value(), std::move(listener.value()), limits,
                        [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           if (options.verbose) app::client_event(fd.get(), "connected");
                            std::string refused = owner_check.value().judge(fd.get());
                            return std::make_unique<app::HttpSession>(s, std::move(fd), site, std::move(refused));
                        });

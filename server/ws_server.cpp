@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <string>
 
+#include "app/client_log.h"
 #include "app/flags.h"
 #include "app/owner_check.h"
 #include "app/program.h"
 #include "app/ws_session.h"
 #include "base/log.h"
+#include "http/response.h"
 #include "loop/event_loop.h"
 #include "net/server.h"
 #include "registry/entry.h"
@@ -40,6 +42,7 @@ struct Options {
     bool allow_any_origin = false;
     bool allow_any_host = false;
     bool allow_other_users = false;
+    bool verbose = false;
 };
 
 app::Flags make_flags(Options& o) {
@@ -65,6 +68,7 @@ app::Flags make_flags(Options& o) {
                "serve every user of this machine, not only the one who started it (unsafe: they "
                "can read the registry and use the servers)",
                &o.allow_other_users);
+    f.add_bool("verbose", "also log a line for every connection", &o.verbose);
     return f;
 }
 
@@ -81,6 +85,7 @@ int main(int argc, char** argv) {
     if (auto exit_code = app::parse_command_line({"ws-server", kSynopsis, kVersion}, flags, argc, argv))
         return *exit_code;
     app::raise_fd_limit();
+    base::set_log_name("ws-server");  // its id once registered
 
     app::WsConfig config;
     config.max_message = options.max_message;
@@ -97,6 +102,7 @@ int main(int argc, char** argv) {
     if (!listener.ok()) return fail(listener.error().message);
     auto owner_check = app::OwnerCheck::start(options.host, options.allow_other_users);
     if (!owner_check.ok()) return fail(owner_check.error().message);
+    listener.value().set_out_of_descriptors_reply(http::out_of_descriptors_reply());
 
     net::Limits limits;
     limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
@@ -107,6 +113,7 @@ int main(int argc, char** argv) {
         std::min({options.handshake_timeout_ms, options.ping_interval_ms, options.close_timeout_ms}) / 4, 5, 250);
     net::Server server(loop.value(), std::move(listener.value()), limits,
                        [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
+                           if (options.verbose) app::client_event(fd.get(), "connected");
                            std::string refused = owner_check.value().judge(fd.get());
                            return std::make_unique<app::WsSession>(s, std::move(fd), config, std::move(refused));
                        });
@@ -134,6 +141,7 @@ int main(int argc, char** argv) {
     entry.pid = ::getpid();
     entry.started_at = registry::format_time_ms(started);
     name = entry.id;
+    base::set_log_name(entry.id);
     registry::Store store(registry::resolve_path(options.registry));
     if (Status st = registry::register_entry(store, entry); !st.ok())
         return fail("cannot register in " + store.path() + ": " + st.error().message);

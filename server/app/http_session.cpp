@@ -10,8 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 
+#include "app/client_log.h"
 #include "base/log.h"
 #include "http/response.h"
 #include "http/security.h"
@@ -41,6 +45,26 @@ std::string common_headers(const http::Request& request) {
     return headers;
 }
 
+// The preflight's answer to Access-Control-Request-Headers: a loopback page
+// may send what it asks for (If-None-Match, Authorization, ...) when the list
+// is made of tokens; otherwise only Content-Type, as before.
+std::string allowed_headers(const http::Request& request) {
+    std::string_view asked = request.header("Access-Control-Request-Headers");
+    if (asked.empty() || !http::is_loopback_origin(request.header("Origin"))) return "Content-Type";
+    std::string list;
+    while (!asked.empty()) {
+        size_t comma = asked.find(',');
+        std::string_view name = asked.substr(0, comma);
+        while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
+        while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+        if (!http::is_token(name)) return "Content-Type";
+        if (!list.empty()) list += ", ";
+        list += name;
+        asked.remove_prefix(comma == std::string_view::npos ? asked.size() : comma + 1);
+    }
+    return list;
+}
+
 }  // namespace
 
 const std::string& HttpSite::date_header() {
@@ -60,7 +84,7 @@ HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site, std::
 size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
     std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
     size_t used = 0;
-    while (used < text.size() && !closing() && !output_full()) {
+    while (used < text.size() && !closing() && !output_full() && !producing()) {
         head_ = false;
         if (!in_request_) {
             in_request_ = true;
@@ -81,7 +105,8 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
         used += parsed.consumed;
         in_request_ = false;
         if (!respond(request)) {
-            close_after_flush();
+            if (producing()) close_when_sent_ = true;  // after the file
+            else close_after_flush();
             return text.size();
         }
     }
@@ -91,6 +116,7 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
 
 void HttpSession::on_deadline() noexcept {
     head_ = false;
+    if (producing()) return abort();  // took no byte of the file for the idle timeout
     if (in_request_) refuse(408, "request head not complete within " +
                                      std::to_string(site_.config.request_timeout_ms) + " ms", false);
     else close_after_flush();  // idle keep-alive connection
@@ -98,6 +124,7 @@ void HttpSession::on_deadline() noexcept {
 
 void HttpSession::refuse(int status, std::string_view message, bool keep_alive, std::string_view extra) noexcept {
     std::string response;
+    client_event(fd(), "refused: " + std::to_string(status) + " " + std::string(message));
     http::append_error(response, status, message, keep_alive, site_.date_header() + std::string(extra));
     if (head_) response.resize(response.find("\r\n\r\n") + 4);  // HEAD: same headers, no body
     write(response);
@@ -122,7 +149,7 @@ bool HttpSession::respond(const http::Request& request) noexcept {
         std::string response;
         std::string extra = common + std::string(kAllow) +
                             "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
-                            "Access-Control-Allow-Headers: Content-Type\r\n"
+                            "Access-Control-Allow-Headers: " + allowed_headers(request) + "\r\n"
                             "Access-Control-Max-Age: 600\r\n";
         http::append_head(response, http::ResponseHead{204, {}, 0, keep_alive, extra});
         write(response);
@@ -147,9 +174,12 @@ bool HttpSession::respond(const http::Request& request) noexcept {
 void HttpSession::serve_registry(const http::Request& request, bool head, const std::string& common) noexcept {
     const bool keep_alive = request.keep_alive();
     auto body = site_.registry.json();
+    if (!body.ok() && (body.error().message.find(std::strerror(EMFILE)) != std::string::npos ||
+                       body.error().message.find(std::strerror(ENFILE)) != std::string::npos))
+        return refuse(503, http::kOutOfDescriptors, keep_alive, http::kRetrySoon);
     if (!body.ok()) {
         // A corrupt file: say where, as JSON, so the page can show it.
-        base::client_event("warning: " + body.error().message);
+        client_event(fd(), "warning: " + body.error().message);
         std::string error_body = site_.registry.error_json(body.error().message);
         std::string response;
         http::append_head(response, http::ResponseHead{500, "application/json", error_body.size(), keep_alive,
@@ -169,6 +199,7 @@ void HttpSession::serve_file(const http::Request& request, bool head, const std:
     const bool keep_alive = request.keep_alive();
     auto file = site_.files.resolve(request.path(), request.header("If-None-Match"),
                                     request.header("If-Modified-Since"));
+    if (file.status == 503) return refuse(503, file.problem, keep_alive, http::kRetrySoon);
     if (file.status != 200 && file.status != 304) return refuse(file.status, file.problem, keep_alive);
     std::string extra = common + "Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n";
     extra += "ETag: " + file.etag + "\r\nLast-Modified: " + file.last_modified + "\r\n";
@@ -177,21 +208,36 @@ void HttpSession::serve_file(const http::Request& request, bool head, const std:
         http::append_head(response, http::ResponseHead{file.status, file.content_type, file.size, keep_alive, extra});
         return write(response);
     }
-    if (file.size > site_.config.max_file_size)
-        return refuse(500, std::string(path_of(request.target)) + " is larger than the file size limit", keep_alive);
-    UniqueFd fd(::open(file.path_on_disk.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (!fd) return refuse(404, std::string(path_of(request.target)), keep_alive);
-    std::string body(file.size, '\0');
-    size_t got = 0;
-    while (got < body.size()) {
-        ssize_t n = ::read(fd.get(), body.data() + got, body.size() - got);
-        if (n <= 0) break;
-        got += static_cast<size_t>(n);
-    }
-    if (got != body.size()) return refuse(500, std::string(path_of(request.target)) + " changed while being read", keep_alive);
     http::append_head(response, http::ResponseHead{200, file.content_type, file.size, keep_alive, extra});
     write(response);
-    write(body);
+    if (file.size == 0) return;
+    file_ = std::move(file.fd);
+    file_offset_ = 0;
+    file_left_ = file.size;
+    set_producing(true);
+}
+
+void HttpSession::on_output_room() noexcept {
+    constexpr size_t kChunk = 64 * 1024;
+    size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, file_left_));
+    ssize_t n = ::pread(file_.get(), output_tail(want), want, static_cast<off_t>(file_offset_));
+    if (n < 0 && errno == EINTR) return;  // again at the next turn
+    if (n <= 0) {
+        // Shrunk or unreadable: the Content-Length sent cannot be kept, so
+        // the client must see the connection end short of it.
+        client_event(fd(), "file shrank or failed while being sent; closing the connection");
+        set_producing(false);
+        file_.reset();
+        return abort();
+    }
+    commit_output(static_cast<size_t>(n));
+    file_offset_ += static_cast<uint64_t>(n);
+    file_left_ -= static_cast<uint64_t>(n);
+    set_deadline(now_ms() + site_.config.idle_timeout_ms);  // progress: the client reads
+    if (file_left_ > 0) return;
+    set_producing(false);
+    file_.reset();
+    if (close_when_sent_) close_after_flush();
 }
 
 }  // namespace app

@@ -17,7 +17,6 @@ struct HttpConfig {
     int64_t request_timeout_ms = 10'000;  // from a request's first byte to its last header
     int64_t idle_timeout_ms = 60'000;     // keep-alive connection with no request
     bool allow_any_host = false;
-    uint64_t max_file_size = 64u << 20;
 };
 
 // What all connections share: configuration, the web root and the registry.
@@ -44,6 +43,10 @@ public:
 private:
     size_t on_input(std::span<uint8_t> input) noexcept override;
     void on_deadline() noexcept override;
+    // A file is sent as the socket drains: the next chunk is read into the
+    // output only when less than net::Connection::kOutputLowMark waits, so a
+    // client that does not read costs a chunk or two, whatever the file size.
+    void on_output_room() noexcept override;
 
     // Answers one complete request; false when the connection must close.
     bool respond(const http::Request& request) noexcept;
@@ -55,6 +58,10 @@ private:
     std::string refused_;
     bool in_request_ = false;  // part of a request head has arrived
     bool head_ = false;        // the request being answered is a HEAD
+    UniqueFd file_;            // the file being sent, while producing()
+    uint64_t file_offset_ = 0;
+    uint64_t file_left_ = 0;
+    bool close_when_sent_ = false;  // the request said Connection: close
 };
 
 }  // namespace app
