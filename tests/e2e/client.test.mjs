@@ -131,8 +131,8 @@ describe('web client in Chromium', () => {
       await shot.goto(`${http.origin}/`);
       for (const server of servers) await shot.waitForSelector(card(server.id, 'connected'), { timeout: 5000 });
       assert.match(await shot.textContent('#registry-status'), /refreshed every 5 s/);
-      await sendAndAwaitEchoes(shot, 'Hello from browser!', 'enter', 3);
       await sendAndAwaitEchoes(shot, 'Hello again', 'click', 3);
+      await sendAndAwaitEchoes(shot, 'Hello from browser!', 'enter', 3);
       await shot.screenshot({ path: join(ROOT, 'docs/screenshot.png'), fullPage: true });
     } finally {
       await shot.close();
