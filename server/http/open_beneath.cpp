@@ -1,6 +1,7 @@
 #include "http/open_beneath.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -28,6 +29,12 @@ int open_by_walking(int dir_fd, std::string_view relative, int flags) noexcept {
                             last ? flags | O_NOFOLLOW | O_CLOEXEC
                                  : O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         int saved = errno;
+        // O_DIRECTORY on a symlink says ENOTDIR (Linux): report it as the
+        // symlink it is, as openat2 and the last component do.
+        struct stat info;
+        if (next < 0 && saved == ENOTDIR && !last && ::fstatat(current, name, &info, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISLNK(info.st_mode))
+            saved = ELOOP;
         if (current != dir_fd) ::close(current);
         if (next < 0 || last) {
             errno = saved;
