@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kRefused = "only the user who started this server may connect";
 
 std::string refuse(const net::SocketPair& pair, std::string_view why, std::string_view reply) {
-    base::client_event("refused " + net::describe(pair.peer) + ": " + std::string(why));
+    base::client_event(net::describe(pair.peer), "refused: " + std::string(why));
     return std::string(reply);
 }
 
