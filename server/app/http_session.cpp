@@ -95,7 +95,7 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
         if (parsed.status == http::Parse::need_more) break;
         if (!refused_.empty()) {  // whatever was asked: the same answer, before any data
             head_ = parsed.status == http::Parse::done && request.method == "HEAD";
-            refuse(403, refused_, false);
+            answer_error(403, refused_, false);  // the owner check logged why
             return text.size();
         }
         if (parsed.status == http::Parse::bad) {
@@ -123,8 +123,13 @@ void HttpSession::on_deadline() noexcept {
 }
 
 void HttpSession::refuse(int status, std::string_view message, bool keep_alive, std::string_view extra) noexcept {
-    std::string response;
     client_event(fd(), "refused: " + std::to_string(status) + " " + std::string(message));
+    answer_error(status, message, keep_alive, extra);
+}
+
+void HttpSession::answer_error(int status, std::string_view message, bool keep_alive,
+                               std::string_view extra) noexcept {
+    std::string response;
     http::append_error(response, status, message, keep_alive, site_.date_header() + std::string(extra));
     if (head_) response.resize(response.find("\r\n\r\n") + 4);  // HEAD: same headers, no body
     write(response);

@@ -52,7 +52,9 @@ private:
     bool respond(const http::Request& request) noexcept;
     void serve_registry(const http::Request& request, bool head, const std::string& common) noexcept;
     void serve_file(const http::Request& request, bool head, const std::string& common) noexcept;
+    // An error answer, logged as a refusal; answer_error() is the same without the log line.
     void refuse(int status, std::string_view message, bool keep_alive, std::string_view extra = {}) noexcept;
+    void answer_error(int status, std::string_view message, bool keep_alive, std::string_view extra = {}) noexcept;
 
     HttpSite& site_;
     std::string refused_;

@@ -156,6 +156,7 @@ TEST_F(OwnerCheckTest, RegistryHttpRefusesOtherUsersAtEveryEntryPoint) {
     EXPECT_EQ(count(log, "opened by uid 65534; this server serves only root (--allow-other-users serves everyone)"),
               std::size(requests))
         << log;
+    EXPECT_EQ(count(log, "refused: "), std::size(requests)) << "one log line per refused connection\n" << log;
 }
 
 TEST_F(OwnerCheckTest, WsServerRefusesTheUpgrade) {
@@ -188,8 +189,8 @@ TEST_F(OwnerCheckTest, IPv6AndMappedIPv4AreJudgedToo) {
                        "local users' through this machine's other addresses"),
               std::string::npos)
         << log;
-    EXPECT_NE(log.find("refused [::1]:"), std::string::npos) << log;
-    EXPECT_NE(log.find("refused [::ffff:127.0.0.1]:"), std::string::npos) << log;
+    EXPECT_NE(log.find("[registry-http] [::1]:"), std::string::npos) << log;
+    EXPECT_NE(log.find("[registry-http] [::ffff:127.0.0.1]:"), std::string::npos) << log;
 }
 
 TEST_F(OwnerCheckTest, AllowOtherUsersLetsThemIn) {
