@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
                        [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
                            if (options.verbose) app::client_event(fd.get(), "connected");
                            std::string refused = owner_check.value().judge(fd.get());
-                           return std::make_unique<app::WsSession>(s, std::move(fd), config, std::move(refused));
+                           return std::make_unique<app::WsConnection>(s, std::move(fd), config, std::move(refused));
                        });
     if (Status st = server.start(); !st.ok()) return fail(st.error().message);
 

@@ -1,6 +1,7 @@
 // One accepted TCP connection: its socket, what it has read but not yet
 // handled, and what it has written but the kernel has not yet taken. The
-// protocol (WebSocket, HTTP) is a subclass that sees bytes, never the socket.
+// protocol (WebSocket, HTTP) is a subclass that sees bytes, never the socket;
+// it sees its server only as a net::Host (loop, limits, read buffer, removal).
 //
 // Reads land in a buffer shared by all connections and only an unfinished
 // remainder is kept per connection; writes made during a callback are sent
@@ -8,6 +9,7 @@
 // goes at once). Idle connections hold no buffers.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -16,42 +18,47 @@
 #include "base/unique_fd.h"
 #include "loop/event_loop.h"
 #include "net/buffer.h"
+#include "net/host.h"
+#include "net/link.h"
 
 namespace net {
 
-class Server;
-
-class Connection : public loop::Handler {
+class Connection : public loop::Handler, public Link {
 public:
-    Connection(Server& server, UniqueFd fd) : server_(server), fd_(std::move(fd)) {}
+    Connection(Host& host, UniqueFd fd) : host_(host), fd_(std::move(fd)) {}
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
-    virtual ~Connection() = default;
 
-    int fd() const { return fd_.get(); }
-    bool closing() const { return state_ != State::open; }
-    size_t output_pending() const { return out_.size(); }
+    int fd() const final { return fd_.get(); }
+    bool closing() const final { return state_ != State::open; }
+    size_t output_pending() const final { return out_.size(); }
     // The output backlog has reached max_output: a protocol that can answer a
     // little input with a lot of output stops handling input until it drains.
     bool output_full() const;
     // Bytes that can still be queued, this callback's included, before output_full().
-    size_t output_room() const;
+    size_t output_room() const final;
 
     // Queues bytes for the peer; sent when the current callback returns.
-    void write(std::string_view bytes);
+    void write(std::string_view bytes) final;
     void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
     // A header and a body: a large body goes to the kernel at once, straight
     // from where it lies (one sendmsg), and only what it does not take is
     // copied. So this one can find the peer gone and abort() at once.
-    void write(std::string_view head, std::string_view body);
+    void write(std::string_view head, std::string_view body) final;
     // Queues `bytes`, which lie in the input being handled, without copying
     // them: they go out from where they lie when the callback returns (only
     // what the kernel does not take is copied). Bytes that start where the
     // ones queued this way before them end join them, so a protocol that lays
     // its answers end to end in the input sends them in one piece; others
-    // cost a copy of what came before.
-    void write_in_place(std::span<uint8_t> bytes) {
+    // cost a copy of what came before. What the caller promises (inside the
+    // input of this callback, never before what it queued already) is
+    // checked by assert in debug and sanitizer builds.
+    void write_in_place(std::span<uint8_t> bytes) final {
         if (state_ != State::open || bytes.empty()) return;
+        assert(bytes.data() >= input_begin_ && bytes.data() + bytes.size() <= input_end_ &&
+               "write_in_place: the bytes must lie in the input of this callback");
+        assert((in_place_ == nullptr || bytes.data() >= in_place_end()) &&
+               "write_in_place: the bytes must not start before the ones queued already");
         if (in_place_end() == bytes.data()) {
             in_place_size_ += bytes.size();
             return;
@@ -62,10 +69,10 @@ public:
     }
     // Where the bytes queued with write_in_place() in this callback end; null
     // if there are none.
-    uint8_t* in_place_end() const { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
+    uint8_t* in_place_end() const final { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
     // The unfinished message needs `total` bytes of input in all: the next
     // read asks for just the rest, so the buffer empties when it completes.
-    void expect_input(size_t total) { input_hint_ = total; }
+    void expect_input(size_t total) final { input_hint_ = total; }
     // A protocol that produces a long answer piecemeal (a file as the socket
     // drains) turns this on: while it is on, on_output_room() is called
     // whenever less than kOutputLowMark waits to be sent, and input is
@@ -85,16 +92,24 @@ public:
     // Sends what is queued, then half-closes and discards input until the peer
     // closes or the linger time passes (so a final close frame or error body is
     // not lost to a reset). Further input is not given to the protocol.
-    void close_after_flush();
-    void abort();  // drop the connection now
+    void close_after_flush() final;
+    void abort() final;  // drop the connection now
 
     // The protocol's deadline (handshake, ping, close timeout); 0 = none.
-    void set_deadline(int64_t monotonic_ms) { deadline_ms_ = monotonic_ms; }
+    void set_deadline(int64_t monotonic_ms) final { deadline_ms_ = monotonic_ms; }
     int64_t deadline() const { return deadline_ms_; }
+    int64_t now_ms() const final;
 
+    // Called by the host once it owns the connection: starts reading.
+    Status start() noexcept;
     void on_event(const loop::Event& event) noexcept final;
-    void flush() noexcept;      // called by the Server after every callback it makes
+    void flush() noexcept;      // called by the host after every callback it makes
     void expire(int64_t now_ms) noexcept;
+    // The server is stopping: the protocol's goodbye, then flush().
+    void shut_down() noexcept {
+        on_shutdown();
+        flush();
+    }
     // Called every tick: buffers are freed after a whole tick without input,
     // so busy connections keep theirs and idle ones cost almost nothing.
     void release_idle_buffers() noexcept {
@@ -114,11 +129,9 @@ protected:
     virtual void on_output_room() noexcept {}
     // Called when the peer closed or the socket failed (after which the connection is gone).
     virtual void on_peer_gone(std::string_view /*why*/) noexcept {}
-    Server& server() { return server_; }
-    int64_t now_ms() const;
+    Host& host() { return host_; }
 
 private:
-    friend class Server;
     enum class State : uint8_t { open, flushing, lingering, dead };
     void on_readable() noexcept;
     void offer_input(std::span<uint8_t> fresh) noexcept;  // empty: what waits in in_
@@ -130,7 +143,7 @@ private:
     void read_and_discard() noexcept;
     void update_interest() noexcept;
 
-    Server& server_;
+    Host& host_;
     UniqueFd fd_;
     Buffer in_;   // unhandled input, only when a message is incomplete
     Buffer out_;  // output the kernel did not take yet
@@ -143,6 +156,10 @@ private:
     size_t input_hint_ = 0;        // bytes the unfinished message needs in all (0: unknown)
     uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends
     size_t in_place_size_ = 0;
+#ifndef NDEBUG
+    const uint8_t* input_begin_ = nullptr;  // the input being offered, for the asserts
+    const uint8_t* input_end_ = nullptr;
+#endif
 };
 
 }  // namespace net
