@@ -165,10 +165,10 @@ bool WsSession::check_text_so_far(const websocket::DecodeResult& frame) noexcept
     // only by text frames that arrive in more than one read.
     uint8_t chunk[256];
     while (text_checked_ < frame.payload.size()) {
-        const size_t n = static_cast<size_t>(std::min<uint64_t>(sizeof chunk, frame.payload.size() - text_checked_));
+        const size_t n = std::min(sizeof chunk, frame.payload.size() - text_checked_);
         for (size_t i = 0; i < n; ++i)
             chunk[i] = frame.payload[text_checked_ + i] ^ frame.mask[(text_checked_ + i) % 4];
-        text_checked_ += n;
+        text_checked_ += static_cast<uint32_t>(n);
         if (!utf8_.feed(chunk, n)) {
             fail(1007, "text message is not valid UTF-8");
             return false;
@@ -183,7 +183,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     const Opcode opcode = continuing ? message_opcode_ : frame.opcode;
     if (!check_size(frame.payload.size())) return false;
     // What arrived in earlier reads was checked then (check_text_so_far).
-    const size_t checked = static_cast<size_t>(std::exchange(text_checked_, 0));
+    const size_t checked = std::exchange(text_checked_, 0);
     assert(checked <= frame.payload.size());
     if (opcode == Opcode::text && !utf8_.feed(frame.payload.data() + checked, frame.payload.size() - checked)) {
         fail(1007, "text message is not valid UTF-8");

@@ -74,14 +74,16 @@ private:
     net::Link& link_;
     const WsConfig& config_;
     std::string refused_;
+    std::string message_;            // the fragmented message's fragments so far
+    uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
+    // Payload bytes of the text frame still arriving that utf8_ has seen (a
+    // buffered frame is under max_message, at most 1 GiB).
+    uint32_t text_checked_ = 0;
+    uint8_t stream_mask_[4] = {};    // the streamed frame's key, turned to the next byte's place
     Phase phase_ = Phase::handshake;
     bool awaiting_pong_ = false;
     websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
-    std::string message_;                                                  // its fragments so far
     websocket::Utf8Validator utf8_;
-    uint64_t text_checked_ = 0;      // payload bytes of the text frame still arriving that utf8_ has seen
-    uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
-    uint8_t stream_mask_[4] = {};    // its key, turned to the next byte's place
     bool shutdown_pending_ = false;  // the server is stopping: close once the stream ends
 };
 
