@@ -148,7 +148,10 @@ void EventLoop::dispatch(std::span<const Event> events) noexcept {
 }
 
 void EventLoop::end_batch() noexcept {
+    // Moved out first: a handler's destructor may retire another one.
+    auto retired = std::move(retired_);
     retired_.clear();
+    retired.clear();
     auto deferred = std::move(deferred_);
     deferred_.clear();
     for (auto& fn : deferred) fn();
