@@ -151,6 +151,11 @@ void EventLoop::end_batch() noexcept {
     // Moved out first: a handler's destructor may retire another one.
     auto retired = std::move(retired_);
     retired_.clear();
+    // Descriptors first, then the objects: out of descriptors (EMFILE), the
+    // retired ones are the only ones to be had, and a destructor may need one
+    // (the sanitizers' checks of a vtable open a pipe).
+    for (auto& handler : retired)
+        if (handler) handler->on_retired();
     retired.clear();
     auto deferred = std::move(deferred_);
     deferred_.clear();

@@ -25,6 +25,9 @@ class Handler {
 public:
     virtual ~Handler() = default;
     virtual void on_event(const Event& event) noexcept = 0;
+    // Called on a retired handler when the batch ends, just before it is
+    // destroyed: the moment to close its descriptors.
+    virtual void on_retired() noexcept {}
 };
 
 using TimerId = uint64_t;  // 0 is never a timer

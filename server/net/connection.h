@@ -103,6 +103,7 @@ public:
     // Called by the host once it owns the connection: starts reading.
     Status start() noexcept;
     void on_event(const loop::Event& event) noexcept final;
+    void on_retired() noexcept final { fd_.reset(); }  // the batch is over: the number may be reused
     void flush() noexcept;      // called by the host after every callback it makes
     void expire(int64_t now_ms) noexcept;
     // The server is stopping: the protocol's goodbye, then flush().

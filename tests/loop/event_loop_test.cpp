@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -176,3 +177,31 @@ TEST(EventLoop, RetiredHandlerGetsNoMoreEventsAndLivesUntilTheBatchEnds) {
 }
 
 }  // namespace
+
+namespace {
+
+// Records the order of on_retired() and the destructor.
+struct Ordered final : loop::Handler {
+    std::vector<std::string>* order;
+    explicit Ordered(std::vector<std::string>* o) : order(o) {}
+    ~Ordered() override { order->push_back("destroyed"); }
+    void on_event(const loop::Event&) noexcept override {}
+    void on_retired() noexcept override { order->push_back("retired"); }
+};
+
+}  // namespace
+
+// Out of descriptors the retired handlers hold the only ones there are, and a
+// destructor may need one: they are told to let go before they are destroyed.
+TEST(EventLoop, RetiredHandlersLetGoOfTheirDescriptorsBeforeTheyAreDestroyed) {
+    auto loop = loop::EventLoop::create();
+    ASSERT_TRUE(loop.ok());
+    std::vector<std::string> order;
+    loop.value().every(1, [&] {
+        loop.value().retire(-1, std::make_unique<Ordered>(&order));
+        EXPECT_TRUE(order.empty());  // alive until the batch ends
+        loop.value().defer([&] { loop.value().stop(); });
+    });
+    ASSERT_TRUE(loop.value().run().ok());
+    EXPECT_EQ(order, (std::vector<std::string>{"retired", "destroyed"}));
+}
