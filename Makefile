@@ -36,7 +36,10 @@ MAINS    := ws-server registry-http
 REL := build/rel
 REL_CPPFLAGS := -DNDEBUG
 SAN := build/san
-SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# UBSan's vptr check is left out: it asks whether a vtable is readable by
+# writing it to a pipe, which fails when the process is out of descriptors, as
+# the EMFILE tests make it on purpose (a false "invalid vptr" then aborts it).
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
