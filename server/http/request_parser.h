@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/fields.h"
+
 namespace http {
 
 struct Limits {
@@ -19,11 +21,6 @@ struct Limits {
 };
 
 inline constexpr size_t kMaxHeaders = 100;
-
-struct Header {
-    std::string_view name;   // as sent (compare case-insensitively)
-    std::string_view value;  // leading/trailing spaces and tabs trimmed
-};
 
 struct Request {
     std::string_view method;  // "GET"
