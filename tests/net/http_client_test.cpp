@@ -255,6 +255,28 @@ TEST_F(ClientTest, RefusedPort) {
     EXPECT_EQ(got.error, where(port) + ": connection refused");
 }
 
+TEST_F(ClientTest, ConnectTimeout) {
+    // A listener with a backlog of 0 that never accepts: one connection fills
+    // its queue, and Linux drops the SYNs of the next, which then hangs in
+    // connect.
+    auto listener = Listener::bind("127.0.0.1", 0, 0);
+    ASSERT_TRUE(listener.ok());
+    uint16_t port = listener.value().port();
+    UniqueFd filler(::socket(AF_INET, SOCK_STREAM, 0));
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(filler.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    HttpClientOptions options;
+    options.connect_timeout_ms = 30;
+    HttpClient client(*loop, "127.0.0.1", port, options);
+    Recorder got(*loop);
+    ASSERT_TRUE(client.request(HttpRequest{}, got).ok());
+    run();
+    EXPECT_EQ(got.error, where(port) + ": no connection within 30 ms");
+}
+
 TEST_F(ClientTest, ServerThatNeverAnswersTimesOut) {
     ScriptedServer server(*loop, {{}});
     HttpClient client(*loop, "127.0.0.1", server.port(), timeouts(40));
