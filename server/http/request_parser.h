@@ -60,9 +60,6 @@ struct ParseResult {
 // caller looks at Content-Length / Transfer-Encoding itself.
 ParseResult parse_request(std::string_view in, Request& out, const Limits& limits) noexcept;
 
-// RFC 9110 §5.6.2: one or more tchar ("If-None-Match", "x-id").
-bool is_token(std::string_view s) noexcept;
-
 // The problem as one line for the reply and the log: problems about a header
 // line get its number ("header line 3 has no ':'"), others are returned as is.
 std::string describe(const ParseResult& result);
