@@ -39,6 +39,10 @@ public:
         for (auto& [fd, peer] : peers_) loop_.forget(fd);
         if (listener_) loop_.forget(listener_->fd());
     }
+    // Closes every accepted connection now, as a server whose idle timeout fired.
+    void close_all() {
+        while (!peers_.empty()) drop(peers_.begin()->first);
+    }
     bool listening() const { return listener_.has_value(); }
     uint16_t port() const { return listener_->port(); }
     int accepts() const { return accepts_; }
@@ -239,6 +243,41 @@ TEST_F(ClientTest, ConnectionClosedByTheServerIsNotReused) {
     EXPECT_FALSE(first.keep_alive);
     EXPECT_EQ(second.body, "b");
     EXPECT_EQ(server.accepts(), 2);
+}
+
+// The server closed the kept-alive connection, but the client has not seen
+// it yet when the next request goes out on it: a GET is sent again on a new
+// connection, a POST is not (RFC 9112 §9.3.1).
+TEST_F(ClientTest, IdempotentRequestIsRetriedWhenTheKeptConnectionWasClosed) {
+    ScriptedServer server(*loop, {{{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"}},
+                                  {{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nb"}}});
+    HttpClient client(*loop, "127.0.0.1", server.port());
+    Recorder first(*loop), second(*loop);
+    first.then = [&] {
+        server.close_all();
+        EXPECT_TRUE(client.request(HttpRequest{}, second).ok());
+    };
+    ASSERT_TRUE(client.request(HttpRequest{}, first).ok());
+    run();
+    EXPECT_EQ(second.error, "");
+    EXPECT_EQ(second.body, "b");
+    EXPECT_EQ(server.accepts(), 2);
+}
+
+TEST_F(ClientTest, PostIsNotRetriedWhenTheKeptConnectionWasClosed) {
+    ScriptedServer server(*loop, {{{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"}}});
+    HttpClient client(*loop, "127.0.0.1", server.port());
+    Recorder first(*loop), second(*loop);
+    HttpRequest post;
+    post.method = "POST";
+    first.then = [&] {
+        server.close_all();
+        EXPECT_TRUE(client.request(post, second).ok());
+    };
+    ASSERT_TRUE(client.request(HttpRequest{}, first).ok());
+    run();
+    EXPECT_EQ(second.error, where(server.port()) + ": connection closed before the response");
+    EXPECT_EQ(server.accepts(), 1);
 }
 
 TEST_F(ClientTest, RefusedPort) {
