@@ -2,8 +2,9 @@
 // HTTP/1.0 and HTTP/1.1 (a later 1.x is read as 1.1) with a three-digit code
 // 100-599 and any reason (or none); header fields as for requests (fields.h);
 // bodies framed by Content-Length, by chunked coding (extensions ignored,
-// trailers skipped) or by the connection's close (§6.3: no length); 1xx interim responses
-// skipped; no body for a HEAD request, 204 and 304. CRLF or bare LF ends a line.
+// trailers skipped) or by the connection's close (§6.3: no length); 1xx
+// interim responses skipped; no body for a HEAD request, 204 and 304. CRLF or
+// bare LF ends a line.
 // Refused: other HTTP versions, 101 (no upgrade is ever asked for), obs-fold,
 // disagreeing Content-Lengths, Content-Length with Transfer-Encoding (§6.3
 // calls it smuggling), Transfer-Encoding in HTTP/1.0 or not exactly chunked,
@@ -28,8 +29,8 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
-// The line that starts at `in[at]` without its line end, or npos in `length`
-// when its LF has not arrived. `window` bounds how far to look.
+// Where the LF ending the line that starts at in[at] is, or npos when it has
+// not arrived within `window` bytes.
 size_t line_end(std::string_view in, size_t at, size_t window) noexcept {
     return find_byte(in.substr(0, std::min(in.size(), at + window)), '\n', at);
 }
