@@ -116,7 +116,7 @@ Result<UniqueFd> lock_file(const std::string& lock_path, const LockWait& wait) {
         return Error{lock_path + " is not a regular file of yours: remove it"};
     const int64_t start = monotonic_ms();
     bool told = false;
-    for (int64_t step = 1;; step = std::min<int64_t>(step * 2, 25)) {
+    for (int64_t step = 1;; step = std::min<int64_t>(step * 2, 5)) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return Result<UniqueFd>(std::move(fd));
         if (errno == EINTR) continue;
         if (errno != EWOULDBLOCK && errno != EAGAIN) return sys_error("flock(" + lock_path + ")");
