@@ -4,27 +4,40 @@
 # all and waits for each, so every server has removed its registry entry
 # before this script exits. The registry is the default one
 # (~/.peer-plan/servers.json) unless PEER_PLAN_REGISTRY says otherwise;
-# PEER_PLAN_DEMO_PORT changes the HTTP port.
+# PEER_PLAN_DEMO_PORT changes the HTTP port, PEER_PLAN_DEMO_BIN the folder
+# of the two programs (default: the checkout's root, where `make` puts them).
+#
+# Whatever the output goes to: when it is a pipe whose reader is gone
+# (`| head -1`, or `| tee log` with tee killed first by Ctrl+C), the first
+# echo that fails stops the demo the same way (SIGPIPE is trapped), and the
+# stop itself ignores SIGPIPE and the errors of its own echoes.
 set -u
 cd "$(dirname "$0")/.."
 
+bin=${PEER_PLAN_DEMO_BIN:-.}
 port=${PEER_PLAN_DEMO_PORT:-5173}
 servers=3
 pids=()
+readers=()
 fifos=$(mktemp -d "${TMPDIR:-/tmp}/peer-plan-demo.XXXXXX")
 
+# echo that can neither kill us nor complain when stdout is gone.
+say() { echo "$@" 2>/dev/null; }
+
 stop() {
-    trap - INT TERM
-    echo
-    echo "Stopping ${#pids[@]} processes..."
+    trap '' PIPE
+    trap - INT TERM HUP QUIT
+    say
+    say "Stopping ${#pids[@]} processes..."
     # Ctrl+C already reached them through the terminal; SIGTERM covers `kill`.
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    for pid in "${readers[@]}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     rm -rf "$fifos"
-    echo "All stopped; their registry entries are removed."
+    say "All stopped; their registry entries are removed."
     exit "${1:-0}"
 }
-trap stop INT TERM
+trap stop INT TERM HUP QUIT PIPE
 
 # Runs a server and waits for its first stdout line, which it prints once it
 # listens (and, for ws-server, once it is registered). Later output is passed on.
@@ -37,24 +50,25 @@ start() {
     local fd line
     exec {fd}<"$fifos/$name"
     if ! IFS= read -r -u "$fd" line; then
-        echo "demo: $name did not start (see its message above)" >&2
+        say "demo: $name did not start (see its message above)" >&2
         [[ $name == registry-http ]] &&
-            echo "demo: if port $port is taken (Vite uses 5173 too): PEER_PLAN_DEMO_PORT=$((port + 1)) scripts/demo.sh, or PEER_PLAN_DEMO_PORT=0 to let the system pick" >&2
+            say "demo: if port $port is taken (Vite uses 5173 too): PEER_PLAN_DEMO_PORT=$((port + 1)) scripts/demo.sh, or PEER_PLAN_DEMO_PORT=0 to let the system pick" >&2
         exec {fd}<&-
         stop 1
     fi
     echo "  $line"
     first_line=$line
     cat <&"$fd" &
+    readers+=($!)
     exec {fd}<&-
 }
 
 echo "Registry: ${PEER_PLAN_REGISTRY:-$HOME/.peer-plan/servers.json}"
-start registry-http ./registry-http --port "$port" --web web
+start registry-http "$bin/registry-http" --port "$port" --web web
 # The port it really got (PEER_PLAN_DEMO_PORT=0 lets the system pick).
 [[ $first_line =~ :([0-9]+)/ ]] && port=${BASH_REMATCH[1]}
 for i in $(seq 1 "$servers"); do
-    start "ws-server-$i" ./ws-server
+    start "ws-server-$i" "$bin/ws-server"
 done
 echo
 echo "Open http://localhost:$port/ in a browser. Ctrl+C stops everything."

@@ -43,10 +43,10 @@ struct Options {
 
 app::Flags make_flags(Options& o) {
     app::Flags f;
-    f.add_string("host", "address to listen on", &o.host);
+    f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
-    f.add_string("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
-    f.add_string("web", "folder served at / (default ./web, else web/ beside this program)", &o.web);
+    f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    f.add_path("web", "folder served at / (default ./web, else web/ beside this program)", &o.web);
     f.add_size("max-header", "largest request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
     f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
     f.add_duration("request-timeout", "time allowed to send a request head", &o.request_timeout_ms, 10);
@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
     config.request_timeout_ms = options.request_timeout_ms;
     config.idle_timeout_ms = options.idle_timeout_ms;
     config.allow_any_host = options.allow_any_host;
+    config.listen_address = options.host;
     app::HttpSite site{config, std::move(files.value()), registry};
 
     auto loop = loop::EventLoop::create();
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
                            return std::make_unique<app::HttpSession>(s, std::move(fd), site, std::move(refused));
                        });
     if (Status st = server.start(); !st.ok()) return fail(st.error().message);
-    for (int signo : {SIGINT, SIGTERM}) {
+    for (int signo : app::kStopSignals) {
         Status st = loop.value().on_signal(signo, [&](int) {
             server.shutdown(1'000, [&] { loop.value().stop(); });
         });

@@ -38,6 +38,7 @@ struct Options {
     int64_t handshake_timeout_ms = 10'000;
     int64_t ping_interval_ms = 30'000;
     int64_t close_timeout_ms = 5'000;
+    int64_t lock_timeout_ms = 10'000;
     std::vector<std::string> allowed_origins;
     bool allow_any_origin = false;
     bool allow_any_host = false;
@@ -47,9 +48,9 @@ struct Options {
 
 app::Flags make_flags(Options& o) {
     app::Flags f;
-    f.add_string("host", "address to listen on", &o.host);
+    f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
-    f.add_string("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
     f.add_string("id", "id in the registry (default server-<unix ms>-<6 random base-36 chars>)", &o.id);
     f.add_size("max-message", "largest message, fragments added up (bigger: close 1009)", &o.max_message, 125,
                1u << 30);
@@ -61,6 +62,7 @@ app::Flags make_flags(Options& o) {
     f.add_duration("ping-interval", "idle this long: ping; no answer as long again: close", &o.ping_interval_ms,
                    10);
     f.add_duration("close-timeout", "wait for the client's close frame after ours", &o.close_timeout_ms, 10);
+    f.add_duration("lock-timeout", "wait this long for the registry lock, then exit 1", &o.lock_timeout_ms, 0);
     f.add_list("allow-origin", "also accept this Origin (repeatable), e.g. https://app.example", &o.allowed_origins);
     f.add_bool("allow-any-origin", "accept every Origin, including null (unsafe)", &o.allow_any_origin);
     f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
@@ -94,15 +96,44 @@ int main(int argc, char** argv) {
     config.close_timeout_ms = options.close_timeout_ms;
     config.head_limits.max_header_bytes = options.max_header;
     config.head_limits.max_request_line = std::min<size_t>(options.max_header, config.head_limits.max_request_line);
-    config.policy = {options.allowed_origins, options.allow_any_origin, options.allow_any_host};
+    config.policy = {options.allowed_origins, options.allow_any_origin, options.allow_any_host, options.host};
 
     auto loop = loop::EventLoop::create();
     if (!loop.ok()) return fail(loop.error().message);
-    auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
+    // Bound but not listening until registered: a client that finds the port
+    // before the entry exists is refused, never left unanswered.
+    auto listener = net::Listener::reserve(options.host, static_cast<uint16_t>(options.port));
     if (!listener.ok()) return fail(listener.error().message);
     auto owner_check = app::OwnerCheck::start(options.host, options.allow_other_users);
     if (!owner_check.ok()) return fail(owner_check.error().message);
     listener.value().set_out_of_descriptors_reply(http::out_of_descriptors_reply());
+
+    // Until the loop runs, a stop signal only ends the wait for the lock.
+    app::catch_stop_signals();
+    const int64_t started = registry::now_ms();
+    registry::Entry entry;
+    entry.id = options.id.empty() ? registry::make_id(started) : options.id;
+    entry.port = listener.value().port();
+    entry.url = registry::url_for(options.host, entry.port);
+    entry.pid = ::getpid();
+    entry.started_at = registry::format_time_ms(started);
+    base::set_log_name(entry.id);
+    registry::Store store(registry::resolve_path(options.registry));
+    store.set_lock_wait({options.lock_timeout_ms, app::pause_unless_stopped});
+    if (Status st = registry::register_entry(store, entry); !st.ok())
+        return fail("cannot register in " + store.path() + ": " + st.error().message);
+    auto unregister = [&]() -> int {
+        app::catch_stop_signals();  // a further signal cuts a wait for the lock short
+        if (Status st = registry::unregister_entry(store, entry.id); !st.ok()) {
+            return fail("cannot remove " + entry.id + " from " + store.path() + ": " + st.error().message +
+                        " (the next server to start drops the entry: its process is gone)");
+        }
+        return 0;
+    };
+    if (Status st = listener.value().listen(); !st.ok()) {
+        unregister();
+        return fail(st.error().message);
+    }
 
     net::Limits limits;
     limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
@@ -117,12 +148,14 @@ int main(int argc, char** argv) {
                            std::string refused = owner_check.value().judge(fd.get());
                            return std::make_unique<app::WsConnection>(s, std::move(fd), config, std::move(refused));
                        });
-    if (Status st = server.start(); !st.ok()) return fail(st.error().message);
+    if (Status st = server.start(); !st.ok()) {
+        unregister();
+        return fail(st.error().message);
+    }
 
-    // Signals first, so a SIGTERM right after registering still unregisters.
-    std::string name = options.id;
+    const std::string& name = entry.id;
     bool stopping = false;
-    for (int signo : {SIGINT, SIGTERM}) {
+    for (int signo : app::kStopSignals) {
         Status st = loop.value().on_signal(signo, [&](int) {
             if (stopping) return loop.value().stop();  // a second signal: stop now
             stopping = true;
@@ -130,30 +163,19 @@ int main(int argc, char** argv) {
                        " connection(s) with 1001");
             server.shutdown(options.close_timeout_ms * 2, [&] { loop.value().stop(); });
         });
-        if (!st.ok()) return fail(st.error().message);
+        if (!st.ok()) {
+            unregister();
+            return fail(st.error().message);
+        }
     }
-
-    const int64_t started = registry::now_ms();
-    registry::Entry entry;
-    entry.id = options.id.empty() ? registry::make_id(started) : options.id;
-    entry.port = server.port();
-    entry.url = "ws://localhost:" + std::to_string(server.port());
-    entry.pid = ::getpid();
-    entry.started_at = registry::format_time_ms(started);
-    name = entry.id;
-    base::set_log_name(entry.id);
-    registry::Store store(registry::resolve_path(options.registry));
-    if (Status st = registry::register_entry(store, entry); !st.ok())
-        return fail("cannot register in " + store.path() + ": " + st.error().message);
+    // A stop signal that came after the lock was taken: the loop handles it now.
+    if (const int signo = app::caught_stop_signal(); signo != 0) ::raise(signo);
 
     std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server.port());
     std::fflush(stdout);
     Status ran = loop.value().run();
     int code = ran.ok() ? 0 : fail(ran.error().message);
-    if (Status st = registry::unregister_entry(store, entry.id); !st.ok()) {
-        fail("cannot remove " + entry.id + " from " + store.path() + ": " + st.error().message);
-        code = 1;
-    }
+    if (unregister() != 0) code = 1;
     base::info("[" + entry.id + "] stopped");
     return code;
 }

@@ -13,11 +13,15 @@ namespace app {
 class Flags {
 public:
     void add_string(std::string_view name, std::string_view help, std::string* target);
+    // A string that must not be empty ("--registry ''" is a mistake, not the default).
+    void add_path(std::string_view name, std::string_view help, std::string* target);
+    // A numeric IPv4 or IPv6 address, or "localhost".
+    void add_address(std::string_view name, std::string_view help, std::string* target);
     void add_list(std::string_view name, std::string_view help, std::vector<std::string>* target);
     void add_bool(std::string_view name, std::string_view help, bool* target);
     // Integers in [min, max].
     void add_uint(std::string_view name, std::string_view help, uint64_t* target, uint64_t min, uint64_t max);
-    // Byte sizes: "1048576", "64KiB", "16MiB".
+    // Byte sizes, whole numbers: "1048576", "512B", "64KiB", "16MiB", "1GiB".
     void add_size(std::string_view name, std::string_view help, uint64_t* target, uint64_t min, uint64_t max);
     // Durations in milliseconds: "250ms", "30s", "2m"; a bare number is seconds.
     void add_duration(std::string_view name, std::string_view help, int64_t* target, int64_t min_ms);
@@ -34,12 +38,13 @@ private:
         std::string shown;      // the default, as --help shows it
         bool takes_value = true;
         std::function<std::string(std::string_view)> set;  // returns an error, or ""
+        std::string_view metavar = "VALUE";                // what --help shows after the name
     };
     void add(Flag flag) { flags_.push_back(std::move(flag)); }
     std::vector<Flag> flags_;
 };
 
 std::string format_duration(int64_t ms);
-std::string format_size(uint64_t bytes);
+std::string format_size(uint64_t bytes);  // "16MiB", "1GiB", "1000"
 
 }  // namespace app

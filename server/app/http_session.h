@@ -17,6 +17,7 @@ struct HttpConfig {
     int64_t request_timeout_ms = 10'000;  // from a request's first byte to its last header
     int64_t idle_timeout_ms = 60'000;     // keep-alive connection with no request
     bool allow_any_host = false;
+    std::string listen_address;  // the --host listened on: accepted as Host too
 };
 
 // What all connections share: configuration, the web root and the registry.

@@ -1,11 +1,35 @@
 #include "app/program.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <cstdio>
 #include <string>
 
 namespace app {
+
+namespace {
+volatile sig_atomic_t g_stop_signal = 0;
+void record_stop_signal(int signo) { g_stop_signal = signo; }
+}  // namespace
+
+void catch_stop_signals() {
+    g_stop_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = record_stop_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: a sleep in progress returns EINTR
+    for (int signo : kStopSignals) ::sigaction(signo, &action, nullptr);
+}
+
+int caught_stop_signal() { return g_stop_signal; }
+
+bool pause_unless_stopped(int64_t ms) {
+    if (g_stop_signal != 0) return true;
+    timespec span{static_cast<time_t>(ms / 1000), static_cast<long>(ms % 1000) * 1'000'000};
+    ::nanosleep(&span, nullptr);  // a signal between the look and the sleep costs at most `ms`
+    return g_stop_signal != 0;
+}
 
 std::optional<int> parse_command_line(const Program& program, const Flags& flags, int argc, char** argv) {
     std::string error;

@@ -39,6 +39,22 @@ bool is_loopback_host(std::string_view host_header) noexcept {
     return is_loopback_name(host_header.substr(0, colon)) && is_port(host_header.substr(colon + 1));
 }
 
+bool is_host_of(std::string_view host_header, std::string_view address) noexcept {
+    if (address.empty() || address == "0.0.0.0" || address == "::" || address == "localhost") return false;
+    const bool v6 = address.find(':') != std::string_view::npos;
+    std::string_view name = host_header;
+    if (v6) {
+        if (!name.starts_with('[')) return false;
+        const size_t close = name.find(']');
+        if (close == std::string_view::npos || !iequals(name.substr(1, close - 1), address)) return false;
+        name.remove_prefix(close + 1);
+    } else {
+        if (!name.starts_with(address)) return false;
+        name.remove_prefix(address.size());
+    }
+    return name.empty() || (name[0] == ':' && is_port(name.substr(1)));
+}
+
 bool is_loopback_origin(std::string_view origin) noexcept {
     for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
         if (origin.size() > scheme.size() && iequals(origin.substr(0, scheme.size()), scheme))

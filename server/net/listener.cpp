@@ -12,6 +12,18 @@
 namespace net {
 
 Result<Listener> Listener::bind(const std::string& host, uint16_t port, int backlog) {
+    Result<Listener> listener = reserve(host, port);
+    if (!listener.ok()) return listener;
+    if (Status st = listener.value().listen(backlog); !st.ok()) return st.error();
+    return listener;
+}
+
+Status Listener::listen(int backlog) {
+    if (::listen(fd_.get(), backlog) != 0) return sys_error("listen(" + where_ + ")");
+    return Ok{};
+}
+
+Result<Listener> Listener::reserve(const std::string& host, uint16_t port) {
     std::string numeric = host == "localhost" ? "127.0.0.1" : host;
     sockaddr_storage addr{};
     socklen_t addr_len = 0;
@@ -37,14 +49,13 @@ Result<Listener> Listener::bind(const std::string& host, uint16_t port, int back
     ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), addr_len) != 0)
         return sys_error("bind(" + where + ")");
-    if (::listen(fd.get(), backlog) != 0) return sys_error("listen(" + where + ")");
     sockaddr_storage bound{};
     socklen_t bound_len = sizeof bound;
     if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &bound_len) != 0)
         return sys_error("getsockname(" + where + ")");
     uint16_t real_port = bound.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port)
                                                     : ntohs(reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
-    return Listener(std::move(fd), real_port);
+    return Listener(std::move(fd), real_port, where);
 }
 
 void Listener::set_out_of_descriptors_reply(std::string reply) {

@@ -1,9 +1,11 @@
-// The registry file on disk: {"servers": [...]} in the seeds' 2-space layout.
-// Writers serialise on flock(LOCK_EX) of "<path>.lock" (created 0600, never
-// deleted, so every writer locks the same inode) and replace the file
-// atomically: mkstemp in the same folder, write, fsync, rename, fsync the
-// folder. Readers never lock and never write: rename makes every read see a
-// whole old or a whole new file. Nothing is ever truncated in place.
+// The registry file on disk: {"servers": [...]} in the seeds' 2-space layout
+// (compact when indented it would pass kMaxFileBytes). Writers serialise on
+// flock(LOCK_EX) of "<path>.lock" (created 0600, never deleted, so every
+// writer locks the same inode) and replace the file atomically: mkstemp in
+// the same folder, write, fsync, rename, fsync the folder. Readers never lock
+// and never write: rename makes every read see a whole old or a whole new
+// file. Nothing is ever truncated in place. The folder must be ours and
+// writable by nobody else (file_io.h).
 #pragma once
 
 #include <functional>
@@ -13,10 +15,9 @@
 #include "base/result.h"
 #include "json/value.h"
 #include "registry/entry.h"
+#include "registry/file_io.h"
 
 namespace registry {
-
-inline constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 
 // flag_value if not empty, else $PEER_PLAN_REGISTRY if not empty, else
 // $HOME/.peer-plan/servers.json (the password database's home when $HOME is
@@ -27,14 +28,20 @@ class Store {
 public:
     explicit Store(std::string path);
     const std::string& path() const { return path_; }
+    // How update() waits for the lock (default: 10 s, not interruptible).
+    void set_lock_wait(LockWait wait) { lock_wait_ = std::move(wait); }
 
     // Under the lock: read the file (missing or empty = {"servers": []}); one
     // that is not valid JSON, or not an object with a "servers" array, is
     // renamed to "<path>.corrupt-<unix ms>" with a warning (base::warn) naming
     // line and column, and a fresh registry is started. Then `change` edits the
     // servers array (other top-level members and unknown entry fields are
-    // kept) and the result replaces the file. The folder is created (0700,
-    // last component only) if missing; the file is always created 0600.
+    // kept) and the result replaces the file. A file over kMaxFileBytes is
+    // moved aside the same way. A result the reader would refuse (over
+    // kMaxFileBytes even compact) is an Error and the old file stays. The
+    // folder is created (0700, last component only) if missing and must be
+    // trusted (check_trusted_folder); the file is always created 0600.
+    // Temporary files of killed writers are swept (remove_stale_temps).
     Status update(const std::function<void(json::Value::Array& servers)>& change);
 
     // The whole document, without locking or writing. A missing file or
@@ -44,10 +51,11 @@ public:
 
 private:
     std::string path_;
+    LockWait lock_wait_;
 };
 
-// One update: drop entries with the same port, drop entries that are not
-// live (entry_is_live), append the new one.
+// One update: drop entries with the same address and port (same_endpoint),
+// drop entries that are not live (entry_is_live), append the new one.
 Status register_entry(Store& store, const Entry& entry);
 // One update: remove the entries with this id, nothing else.
 Status unregister_entry(Store& store, std::string_view id);

@@ -57,7 +57,7 @@ Handshake answer_handshake(const http::Request& request, const HandshakePolicy& 
     if (request.version_minor < 1) return refuse(400, "a WebSocket handshake needs HTTP/1.1");
     // An absolute-form target's authority, not the Host header (RFC 9112 §3.2.2).
     std::string_view host = request.host();
-    if (!policy.allow_any_host && !http::is_loopback_host(host))
+    if (!policy.allow_any_host && !http::is_loopback_host(host) && !http::is_host_of(host, policy.listen_address))
         return refuse(403, "Host '" + std::string(host.substr(0, 100)) + "' is not a loopback name");
     std::string_view origin = request.header("Origin");
     if (!origin_allowed(origin, policy))

@@ -14,6 +14,7 @@ struct HandshakePolicy {
     std::vector<std::string> allowed_origins;  // exact "scheme://host[:port]" values, besides loopback
     bool allow_any_origin = false;
     bool allow_any_host = false;               // skip the Host check (DNS-rebinding guard)
+    std::string listen_address;                // the --host the server listens on: accepted as Host too
 };
 
 struct Handshake {

@@ -13,6 +13,8 @@ struct Parsed {
 
 struct Target {
     std::string host = "127.0.0.1";
+    std::string registry;
+    uint64_t big = 16u << 20;
     uint64_t port = 0;
     uint64_t size = 1024;
     int64_t timeout = 10'000;
@@ -20,7 +22,9 @@ struct Target {
     std::vector<std::string> list;
     app::Flags flags;
     Target() {
-        flags.add_string("host", "h", &host);
+        flags.add_address("host", "h", &host);
+        flags.add_path("registry", "r", &registry);
+        flags.add_size("big", "b", &big, 125, 1u << 30);
         flags.add_uint("port", "p", &port, 0, 65535);
         flags.add_size("max", "m", &size, 16, 1u << 20);
         flags.add_duration("timeout", "t", &timeout, 10);
@@ -66,8 +70,22 @@ TEST(Flags, EachMistakeHasItsMessage) {
         {{"--nope"}, "unknown flag --nope"},
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--yes=1"}, "--yes takes no value"},
-        {{"--max", "2GiB"}, "--max: '2GiB': the unit must be B, KiB or MiB"},
-        {{"--max", "8"}, "--max: '8' is outside 16..1048576 bytes"},
+        {{"--max", "2GiB"}, "--max: '2GiB' is more than the maximum, 1MiB"},
+        {{"--max", "2TiB"}, "--max: '2TiB': the unit must be B, KiB, MiB or GiB"},
+        {{"--max", "8"}, "--max: '8' is less than the minimum, 16"},
+        {{"--max", "1048577"}, "--max: '1048577' is more than the maximum, 1MiB"},
+        {{"--big", "1.5MiB"}, "--big: '1.5MiB': sizes are whole numbers: write 1536KiB"},
+        {{"--big", "0.25GiB"}, "--big: '0.25GiB': sizes are whole numbers: write 256MiB"},
+        {{"--big", "1.5"}, "--big: '1.5': sizes are whole numbers, and 1.5 is no whole number of bytes"},
+        {{"--big", "1.5XiB"}, "--big: '1.5XiB': sizes are whole numbers"},
+        {{"--big", "1.3KiB"}, "--big: '1.3KiB': sizes are whole numbers, and 1.3KiB is no whole number of bytes"},
+        {{"--big", "2GiB"}, "--big: '2GiB' is more than the maximum, 1GiB"},
+        {{"--big", "x"}, "--big: 'x' is not a size"},
+        {{"--registry", ""}, "--registry: the value is empty (leave the flag out for the default)"},
+        {{"--registry="}, "--registry: the value is empty (leave the flag out for the default)"},
+        {{"--host", "nowhere.invalid"}, "--host: 'nowhere.invalid' is not a numeric IPv4 or IPv6 address, nor localhost"},
+        {{"--host", ""}, "--host: '' is not a numeric IPv4 or IPv6 address, nor localhost"},
+        {{"--host", "127.0.0.1:80"}, "--host: '127.0.0.1:80' is not a numeric IPv4 or IPv6 address, nor localhost"},
         {{"--timeout", "5ms"}, "--timeout: '5ms' is shorter than 10ms"},
         {{"--timeout", "1h"}, "--timeout: '1h': the unit must be ms, s or m"},
     };
@@ -79,12 +97,40 @@ TEST(Flags, EachMistakeHasItsMessage) {
     }
 }
 
+// What --help promises is accepted, up to the maximum itself.
+TEST(Flags, EverySizeUnitUpToTheMaximum) {
+    const std::pair<std::string, uint64_t> cases[] = {
+        {"1GiB", 1u << 30}, {"1024MiB", 1u << 30}, {"125B", 125}, {"125", 125}, {"64KiB", 65536}, {"16MiB", 16u << 20},
+    };
+    for (const auto& [text, bytes] : cases) {
+        Target t;
+        auto p = t.parse({"--big", text});
+        ASSERT_EQ(p.outcome, app::Flags::Outcome::run) << text << ": " << p.error;
+        EXPECT_EQ(t.big, bytes) << text;
+    }
+    Target t;
+    for (const char* host : {"localhost", "::1", "127.0.0.2", "0.0.0.0"}) {
+        auto p = t.parse({"--host", host});
+        ASSERT_EQ(p.outcome, app::Flags::Outcome::run) << host << ": " << p.error;
+        EXPECT_EQ(t.host, host);
+    }
+    EXPECT_EQ(app::format_size(1u << 30), "1GiB");
+}
+
 TEST(Flags, HelpAndVersion) {
     Target t;
     EXPECT_EQ(t.parse({"--help"}).outcome, app::Flags::Outcome::help);
     EXPECT_EQ(t.parse({"--version"}).outcome, app::Flags::Outcome::version);
     std::string usage = t.flags.usage("Usage: prog");
-    EXPECT_NE(usage.find("--max VALUE"), std::string::npos);
+    EXPECT_NE(usage.find("--max SIZE "), std::string::npos);
+    EXPECT_NE(usage.find("--timeout DURATION "), std::string::npos);
+    EXPECT_NE(usage.find("--port N "), std::string::npos);
+    EXPECT_NE(usage.find("--host ADDR "), std::string::npos);
+    EXPECT_NE(usage.find("--registry PATH "), std::string::npos);
+    EXPECT_NE(usage.find("\nSIZE: a whole number of bytes, or of B, KiB, MiB or GiB (64KiB, 16MiB, 1GiB).\n"
+                         "DURATION: a whole number of ms, s or m (250ms, 30s, 2m); a bare number is seconds.\n"),
+              std::string::npos)
+        << usage;
     EXPECT_NE(usage.find("(default 1KiB)"), std::string::npos);
     EXPECT_NE(usage.find("(default 10s)"), std::string::npos);
 }

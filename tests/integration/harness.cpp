@@ -107,11 +107,19 @@ void Process::pump(int timeout_ms) {
 }
 
 std::optional<std::string> Process::wait_for_line(std::string_view needle, int timeout_ms) {
+    return wait_for(out_text_, needle, timeout_ms);
+}
+
+std::optional<std::string> Process::wait_for_stderr_line(std::string_view needle, int timeout_ms) {
+    return wait_for(err_text_, needle, timeout_ms);
+}
+
+std::optional<std::string> Process::wait_for(const std::string& text, std::string_view needle, int timeout_ms) {
     int64_t deadline = loop::monotonic_ms() + timeout_ms;
     size_t searched = 0;
     while (true) {
-        for (size_t nl; (nl = out_text_.find('\n', searched)) != std::string::npos; searched = nl + 1) {
-            std::string line = out_text_.substr(searched, nl - searched);
+        for (size_t nl; (nl = text.find('\n', searched)) != std::string::npos; searched = nl + 1) {
+            std::string line = text.substr(searched, nl - searched);
             if (line.find(needle) != std::string::npos) return line;
         }
         int64_t left = deadline - loop::monotonic_ms();

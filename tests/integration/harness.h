@@ -48,6 +48,8 @@ public:
     pid_t pid() const { return pid_; }
     // Reads stdout until a line containing `needle`; returns that line.
     std::optional<std::string> wait_for_line(std::string_view needle, int timeout_ms = kWaitMs);
+    // The same on stderr.
+    std::optional<std::string> wait_for_stderr_line(std::string_view needle, int timeout_ms = kWaitMs);
     void signal(int signo);
     // Waits for exit; returns the exit status (or 128+signal), nullopt on timeout.
     std::optional<int> wait_exit(int timeout_ms = kWaitMs);
@@ -56,6 +58,7 @@ public:
 
 private:
     void pump(int timeout_ms);
+    std::optional<std::string> wait_for(const std::string& text, std::string_view needle, int timeout_ms);
     pid_t pid_ = -1;
     UniqueFd out_, err_;
     std::string out_text_, err_text_;

@@ -213,7 +213,10 @@ TEST_F(OwnerCheckTest, AllowOtherUsersLetsThemIn) {
 
 // A server run by an ordinary user serves that user and root, and no one else.
 TEST_F(OwnerCheckTest, TheOwnerIsServedNotOnlyRoot) {
-    ASSERT_EQ(::chown(registry().c_str(), kNobody, kNobody), 0);  // its owner's registry
+    ASSERT_EQ(::chown(registry().c_str(), kNobody, kNobody), 0);  // its owner's registry,
+    // in its owner's folder: a registry folder of another user is refused (issue 10, finding 5)
+    const std::string folder = registry().substr(0, registry().rfind('/'));
+    ASSERT_EQ(::chown(folder.c_str(), kNobody, kNobody), 0);
     Process server("/usr/bin/setpriv",
                    as_user(kNobody, {bin("registry-http"), "--port", "0", "--registry", registry(), "--web",
                                      web_dir()}));

@@ -151,3 +151,29 @@ TEST(RegistryEntryTest, NowIsRecentWallClock) {
 }
 
 }  // namespace
+
+namespace {
+
+// Finding 12 of issue 10: the url names the address the server listens on.
+TEST(RegistryEntry, UrlIsBuiltFromTheBoundAddress) {
+    EXPECT_EQ(registry::url_for("127.0.0.1", 4000), "ws://localhost:4000");
+    EXPECT_EQ(registry::url_for("localhost", 4000), "ws://localhost:4000");
+    EXPECT_EQ(registry::url_for("0.0.0.0", 4000), "ws://localhost:4000");
+    EXPECT_EQ(registry::url_for("::", 4000), "ws://localhost:4000");
+    EXPECT_EQ(registry::url_for("127.0.0.2", 4000), "ws://127.0.0.2:4000");
+    EXPECT_EQ(registry::url_for("::1", 4000), "ws://[::1]:4000");
+    EXPECT_EQ(registry::url_for("0:0::1", 4000), "ws://[::1]:4000");
+    EXPECT_EQ(registry::url_for("FE80::A", 1), "ws://[fe80::a]:1");
+}
+
+TEST(RegistryEntry, UrlAddressIsCanonical) {
+    EXPECT_EQ(registry::url_address("ws://localhost:4000"), "127.0.0.1");
+    EXPECT_EQ(registry::url_address("ws://127.0.0.1:4000"), "127.0.0.1");
+    EXPECT_EQ(registry::url_address("ws://[0:0::1]:4000/path"), "::1");
+    EXPECT_EQ(registry::url_address("ws://127.0.0.2:4000"), "127.0.0.2");
+    EXPECT_EQ(registry::url_address(""), "127.0.0.1");
+    EXPECT_EQ(registry::url_address("ws://:4000"), "127.0.0.1");
+    EXPECT_EQ(registry::url_address("ws://[::1"), "::1");
+}
+
+}  // namespace

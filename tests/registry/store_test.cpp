@@ -252,17 +252,77 @@ TEST_F(RegistryStoreTest, ReaderReportsCorruptionAndMovesNothing) {
     EXPECT_EQ(names_in(dir_), std::set<std::string>{"servers.json"});
 }
 
-TEST_F(RegistryStoreTest, OversizedFileIsRefusedNotTouched) {
+// Finding 3 of issue 10: a file the reader refuses would stop every server
+// for ever; a writer moves it aside like a corrupt one.
+TEST_F(RegistryStoreTest, OversizedFileIsMovedAsideByAWriter) {
     const std::string big = "{\"servers\": [], \"pad\": \"" + std::string(registry::kMaxFileBytes, 'x') + "\"}";
     spit(path_, big);
     Store store(path_);
     const Result<Value> read = store.read();
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.error().message, path_ + " is larger than 4 MiB");
-    const Status update = registry::register_entry(store, own_entry(3100));
-    ASSERT_FALSE(update.ok());
-    EXPECT_EQ(update.error().message, path_ + " is larger than 4 MiB");
     EXPECT_EQ(slurp(path_).size(), big.size());
+    testing::internal::CaptureStderr();
+    ASSERT_TRUE(registry::register_entry(store, own_entry(3100, "fresh")).ok());
+    const std::string warning = testing::internal::GetCapturedStderr();
+    std::string aside;
+    for (const std::string& name : names_in(dir_))
+        if (name.rfind("servers.json.corrupt-", 0) == 0) aside = dir_ + "/" + name;
+    ASSERT_FALSE(aside.empty());
+    EXPECT_EQ(warning, "warning: " + path_ + " is larger than 4 MiB; moved aside to " + aside +
+                           ", starting a fresh registry\n");
+    EXPECT_EQ(slurp(aside), big);
+    ASSERT_TRUE(store.read().ok());
+    EXPECT_EQ(ports_in(store.read().value()), std::vector<int64_t>{3100});
+}
+
+// `depth` arrays inside each other around 1: "[[[1]]]".
+std::string nested(int depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); }
+
+// Finding 3 of issue 10: a valid 146 KB file of deeply nested unknown fields
+// was rewritten indented to 8.9 MB, which no reader takes.
+TEST_F(RegistryStoreTest, DeepUnknownFieldsAreWrittenCompactWhenIndentedWouldPassTheLimit) {
+    std::string deep = "[";
+    for (int i = 0; i < 1200; ++i) deep += (i ? "," : "") + nested(60);
+    deep += "]";
+    spit(path_, "{\"deep\":" + deep + ",\"servers\":[]}");
+    ASSERT_LT(slurp(path_).size(), 150'000u);
+    Store store(path_);
+    const Entry me = own_entry(3100, "me");
+    testing::internal::CaptureStderr();
+    ASSERT_TRUE(registry::register_entry(store, me).ok());
+    const std::string warning = testing::internal::GetCapturedStderr();
+    const std::string expected = "{\"deep\":" + deep + ",\"servers\":[{\"id\":\"me\",\"port\":3100,\"url\":\"" +
+                                 me.url + "\",\"pid\":" + std::to_string(::getpid()) + ",\"startedAt\":\"" +
+                                 me.started_at + "\"}]}\n";
+    EXPECT_EQ(slurp(path_), expected);
+    const Result<Value> after = store.read();
+    ASSERT_TRUE(after.ok()) << after.error().message;
+    const size_t indented = json::to_string(after.value(), 2).size();
+    EXPECT_GT(indented, registry::kMaxFileBytes);
+    EXPECT_EQ(warning, "warning: " + path_ + " written compact (" + std::to_string(expected.size()) +
+                           " bytes): indented it would be " + std::to_string(indented) +
+                           " bytes, over the 4 MiB a reader accepts\n");
+    ASSERT_TRUE(registry::unregister_entry(store, "me").ok());
+    EXPECT_EQ(slurp(path_), "{\"deep\":" + deep + ",\"servers\":[]}\n");
+}
+
+// Finding 3 of issue 10: when even compact the result would pass the limit,
+// the change is refused and the old file stays, byte for byte.
+TEST_F(RegistryStoreTest, ChangeThatWouldPassTheLimitIsRefused) {
+    const std::string prefix = "{\"servers\":[],\"pad\":\"";
+    const std::string full = prefix + std::string(registry::kMaxFileBytes - prefix.size() - 3, 'x') + "\"}\n";
+    ASSERT_EQ(full.size(), registry::kMaxFileBytes);
+    spit(path_, full);
+    Store store(path_);
+    const Entry me = own_entry(3100, "me");
+    const Status status = registry::register_entry(store, me);
+    ASSERT_FALSE(status.ok());
+    const size_t would_be = full.size() + json::to_string(registry::to_json(me), 0).size();
+    EXPECT_EQ(status.error().message, "the change would make " + path_ + " " + std::to_string(would_be) +
+                                          " bytes, over the 4 MiB a reader accepts; the file is left as it was");
+    EXPECT_EQ(slurp(path_), full);
+    EXPECT_EQ(names_in(dir_), (std::set<std::string>{"servers.json", "servers.json.lock"}));
 }
 
 TEST_F(RegistryStoreTest, ErrorsNameTheOperationAndPath) {
@@ -272,10 +332,11 @@ TEST_F(RegistryStoreTest, ErrorsNameTheOperationAndPath) {
     ASSERT_FALSE(status.ok());
     EXPECT_EQ(status.error().message, "open(" + path_ + ".lock): Is a directory");
 
-    Store folder_as_file(dir_);  // the registry path is a folder
+    ASSERT_EQ(::mkdir((dir_ + "/sub").c_str(), 0700), 0);
+    Store folder_as_file(dir_ + "/sub");  // the registry path is a folder
     const Result<Value> read = folder_as_file.read();
     ASSERT_FALSE(read.ok());
-    EXPECT_EQ(read.error().message, dir_ + " is not a regular file");
+    EXPECT_EQ(read.error().message, dir_ + "/sub is not a regular file");
 
     Store nowhere("");
     EXPECT_FALSE(nowhere.read().ok());
@@ -323,6 +384,32 @@ TEST_F(RegistryStoreTest, StaleAndSamePortEntriesAreDroppedOnRegister) {
     ASSERT_TRUE(after.ok());
     EXPECT_EQ(ports_in(after.value()), (std::vector<int64_t>{2003, 2005}));
     EXPECT_EQ(after.value().find("servers")->as_array()[1].find("id")->as_string(), "me");
+}
+
+// Finding 12 of issue 10: a server on ::1 must not drop the live entry of
+// one on 127.0.0.1 with the same port; the address comes from the url.
+TEST_F(RegistryStoreTest, EntriesAreKeyedByAddressAndPort) {
+    const std::string now = registry::format_time_ms(registry::now_ms());
+    const std::string pid = std::to_string(::getpid());
+    const auto entry = [&](std::string id, int port, std::string url) {
+        return "{\"id\": \"" + id + "\", \"port\": " + std::to_string(port) + (url.empty() ? "" : ", \"url\": \"" + url + "\"") +
+               ", \"pid\": " + pid + ", \"startedAt\": \"" + now + "\"}";
+    };
+    spit(path_, "{\"servers\": [" + entry("v4", 2005, "ws://localhost:2005") + ", " +
+                    entry("v6-before", 2005, "ws://[0:0::1]:2005") + ", " + entry("other-v4", 2005, "ws://127.0.0.2:2005") +
+                    ", " + entry("no-url", 2006, "") + "]}");
+    Store store(path_);
+    Entry v6 = own_entry(2005, "v6");
+    v6.url = registry::url_for("::1", 2005);
+    ASSERT_TRUE(registry::register_entry(store, v6).ok());
+    Entry v4 = own_entry(2006, "v4-new");
+    v4.url = registry::url_for("127.0.0.1", 2006);
+    ASSERT_TRUE(registry::register_entry(store, v4).ok());
+    const Result<Value> after = store.read();
+    ASSERT_TRUE(after.ok());
+    std::vector<std::string> ids;
+    for (const Value& server : after.value().find("servers")->as_array()) ids.push_back(server.find("id")->as_string());
+    EXPECT_EQ(ids, (std::vector<std::string>{"v4", "other-v4", "v6", "v4-new"}));
 }
 
 TEST_F(RegistryStoreTest, UnregisterRemovesOnlyThatId) {
