@@ -4,6 +4,7 @@
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
 #   make bench      benchmarks (not part of the tests)   make fuzz   fuzzers
+#   make platform-check  the kqueue and sysctl code compiled as FreeBSD and macOS (in make test)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -91,7 +92,7 @@ $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN
 
 # The integration tests start the sanitizer builds of the real binaries.
 TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
-test: $(TEST_BINS)
+test: $(TEST_BINS) platform-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
@@ -109,6 +110,6 @@ clean:
 	rm -rf build $(MAINS)
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
--include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
+-include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk tests/platform/platform.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)
