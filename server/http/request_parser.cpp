@@ -45,21 +45,17 @@ bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
-bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_ctl(char c) noexcept { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
+using base::for_each_list_element;
+using base::is_ctl;
+using base::is_digit;
+using base::is_ows;
+using base::trim_ows;
 
 }  // namespace
 
 // RFC 9110 §5.6.2 tchar.
 bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
+    if (base::is_alpha(c) || is_digit(c)) return true;
     return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
@@ -73,19 +69,6 @@ size_t find_byte(std::string_view s, char c, size_t from = 0) noexcept {
     if (from >= s.size()) return std::string_view::npos;
     const void* hit = std::memchr(s.data() + from, c, s.size() - from);
     return hit ? static_cast<size_t>(static_cast<const char*>(hit) - s.data()) : std::string_view::npos;
-}
-
-// Calls visit(token) for each non-empty element of a comma-separated list,
-// OWS trimmed; stops early when visit returns false.
-template <class Visit>
-void for_each_list_element(std::string_view list, Visit visit) noexcept {
-    while (true) {
-        size_t comma = find_byte(list, ',');
-        std::string_view element = trim_ows(list.substr(0, comma));
-        if (!element.empty() && !visit(element)) return;
-        if (comma == std::string_view::npos) return;
-        list.remove_prefix(comma + 1);
-    }
 }
 
 // Skips the empty lines a client may send before the request-line; `offset`
