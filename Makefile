@@ -73,7 +73,9 @@ UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% test
                  $(wildcard tests/*/*_test.cpp))
 CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
 INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
-INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp))
+# The test-support library (frame builders and readers) every suite links: tests/support/.
+TEST_SUPPORT_SRCS := $(filter-out %_test.cpp,$(wildcard tests/support/*.cpp))
+INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp)) $(TEST_SUPPORT_SRCS)
 CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
 GTEST_LIBS  := -lgtest -lgtest_main -pthread
 
@@ -83,7 +85,7 @@ $(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
 $(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
-$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS)) $(SAN)/libpeerplan.a
+$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) $(TEST_SUPPORT_SRCS)) $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN)/libpeerplan.a

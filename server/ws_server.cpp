@@ -12,6 +12,8 @@
 #include "app/owner_check.h"
 #include "app/program.h"
 #include "app/ws_session.h"
+#include "base/civil_time.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "http/response.h"
 #include "loop/event_loop.h"
@@ -133,13 +135,13 @@ int main(int argc, char** argv) {
         if (!st.ok()) return fail(st.error().message);
     }
 
-    const int64_t started = registry::now_ms();
+    const int64_t started = base::wall_ms();
     registry::Entry entry;
     entry.id = options.id.empty() ? registry::make_id(started) : options.id;
     entry.port = server.port();
     entry.url = "ws://localhost:" + std::to_string(server.port());
     entry.pid = ::getpid();
-    entry.started_at = registry::format_time_ms(started);
+    entry.started_at = base::format_iso8601_ms(started);
     name = entry.id;
     base::set_log_name(entry.id);
     registry::Store store(registry::resolve_path(options.registry));

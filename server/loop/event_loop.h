@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "loop/poller.h"
@@ -62,6 +63,6 @@ private:
     bool running_ = false;
 };
 
-int64_t monotonic_ms() noexcept;
+using base::monotonic_ms;  // the loop's clock (base/clock.h)
 
 }  // namespace loop

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/unique_fd.h"
 #include "json/reader.h"
@@ -130,7 +131,7 @@ Result<json::Value> load_for_update(const std::string& path) {
     Result<json::Value> document = parse_registry(*text.value());
     if (document.ok()) return document;
     // Never overwrite what we cannot read: it may be a hand edit gone wrong.
-    int64_t stamp = now_ms();
+    int64_t stamp = base::wall_ms();
     std::string aside = path + ".corrupt-" + std::to_string(stamp);
     struct stat info {};
     while (::lstat(aside.c_str(), &info) == 0) aside = path + ".corrupt-" + std::to_string(++stamp);
