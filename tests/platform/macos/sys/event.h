@@ -1,4 +1,4 @@
-// macOS (XNU bsd/sys/event.h), the part poller_kqueue.cpp uses (see ../../README.md).
+// macOS (XNU bsd/sys/event.h), the part poller_kqueue.cpp and watcher_kqueue.cpp use (see ../../README.md).
 #ifndef PEER_PLAN_FAKE_SYS_EVENT_H
 #define PEER_PLAN_FAKE_SYS_EVENT_H
 
@@ -6,6 +6,8 @@
 
 #define EVFILT_READ (-1)
 #define EVFILT_WRITE (-2)
+#define EVFILT_VNODE (-4)
+#define EVFILT_PROC (-5)
 
 struct kevent {
     uintptr_t ident;
@@ -35,6 +37,16 @@ struct kevent {
 #define EV_CLEAR 0x0020
 #define EV_EOF 0x8000
 #define EV_ERROR 0x4000
+
+// fflags of EVFILT_VNODE and EVFILT_PROC (watcher_kqueue.cpp)
+#define NOTE_DELETE 0x0001
+#define NOTE_WRITE 0x0002
+#define NOTE_EXTEND 0x0004
+#define NOTE_ATTRIB 0x0008
+#define NOTE_LINK 0x0010
+#define NOTE_RENAME 0x0020
+#define NOTE_REVOKE 0x0040
+#define NOTE_EXIT 0x80000000
 
 struct timespec;
 
