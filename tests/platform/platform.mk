@@ -5,7 +5,8 @@
 # `make test` runs it, so a typo in the kqueue or sysctl code fails the tests.
 
 PLATFORM_CHECK_CXX  ?= g++ clang++
-PLATFORM_CHECK_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp
+PLATFORM_CHECK_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp \
+                       server/net/peer_owner_bsd.cpp
 
 .PHONY: platform-check
 platform-check:
