@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "log_lines.h"
 #include "ws_server_fixture.h"
 
 using namespace harness;
@@ -392,7 +393,7 @@ TEST(WsServerStreaming, ClientStalledInsideAStreamedFrameIsDropped) {
     server.process.signal(SIGTERM);
     EXPECT_EQ(server.process.wait_exit(), 0);
     const std::string err = server.process.stderr_text();
-    EXPECT_TRUE(has_line(err, "client stalled inside a frame; closing")) << err;
+    EXPECT_TRUE(has_client_line(err, server.id, "client stalled inside a frame; closing")) << err;
 }
 
 // Stopping while a client stalls inside a streamed frame: no close frame can
