@@ -4,6 +4,7 @@
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
 #   make bench      benchmarks (not part of the tests)   make fuzz   fuzzers
+#   make platform-check  the kqueue and sysctl code compiled as FreeBSD and macOS (in make test)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -79,7 +80,9 @@ UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% test
                  $(wildcard tests/*/*_test.cpp))
 CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
 INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
-INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp))
+# The test-support library (frame builders and readers) every suite links: tests/support/.
+TEST_SUPPORT_SRCS := $(filter-out %_test.cpp,$(wildcard tests/support/*.cpp))
+INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp)) $(TEST_SUPPORT_SRCS)
 CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
 GTEST_LIBS  := -lgtest -lgtest_main -pthread
 
@@ -89,7 +92,7 @@ $(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
 $(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
-$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS)) $(SAN)/libpeerplan.a
+$(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) $(TEST_SUPPORT_SRCS)) $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN)/libpeerplan.a
@@ -98,7 +101,7 @@ $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN
 
 # The integration tests start the sanitizer builds of the real binaries.
 TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
-test: $(TEST_BINS)
+test: $(TEST_BINS) platform-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
@@ -116,6 +119,6 @@ clean:
 	rm -rf build $(MAINS)
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
--include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
+-include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk tests/platform/platform.mk
 
 -include $(shell find build -name '*.d' 2>/dev/null)

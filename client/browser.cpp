@@ -151,7 +151,8 @@ EM_JS(void, js_wire_send_form, (), {
 
 namespace {
 
-double now_ms() { return emscripten_get_now(); }
+// performance.now(): the monotonic clock the App's times are on (app.h).
+double monotonic_ms() { return emscripten_get_now(); }
 
 std::string take_location_part(int which) {
     char* copy = js_location_part(which);
@@ -212,17 +213,17 @@ void reschedule() {
     g_timer = 0;
     double next = g_app->next_wakeup_ms();
     if (!std::isfinite(next)) return;
-    g_timer = emscripten_set_timeout(on_timer, std::max(0.0, next - now_ms()), nullptr);
+    g_timer = emscripten_set_timeout(on_timer, std::max(0.0, next - monotonic_ms()), nullptr);
 }
 
 void on_timer(void*) {
     g_timer = 0;
-    g_app->tick(now_ms());
+    g_app->tick(monotonic_ms());
     reschedule();
 }
 
 void on_fetch_success(emscripten_fetch_t* fetch) {
-    g_app->registry_loaded(std::string_view(fetch->data, static_cast<size_t>(fetch->numBytes)), now_ms());
+    g_app->registry_loaded(std::string_view(fetch->data, static_cast<size_t>(fetch->numBytes)), monotonic_ms());
     emscripten_fetch_close(fetch);
     reschedule();
 }
@@ -233,7 +234,7 @@ void on_fetch_error(emscripten_fetch_t* fetch) {
         reason = "no answer from " + std::string(fetch->url) + " (is registry-http running?)";
     else
         reason = "HTTP " + std::to_string(fetch->status) + " " + fetch->statusText + " from " + fetch->url;
-    g_app->registry_failed(reason, now_ms());
+    g_app->registry_failed(reason, monotonic_ms());
     emscripten_fetch_close(fetch);
     reschedule();
 }
@@ -252,7 +253,7 @@ void BrowserPlatform::fetch_registry(const std::string& path) {
 }
 
 EM_BOOL on_socket_open(int, const EmscriptenWebSocketOpenEvent* event, void*) {
-    g_app->socket_opened(event->socket, now_ms());
+    g_app->socket_opened(event->socket, monotonic_ms());
     reschedule();
     return EM_TRUE;
 }
@@ -261,12 +262,12 @@ EM_BOOL on_socket_message(int, const EmscriptenWebSocketMessageEvent* event, voi
     // Text arrives NUL-terminated and numBytes counts the NUL.
     size_t size = event->isText && event->numBytes > 0 ? event->numBytes - 1 : event->numBytes;
     g_app->socket_message(event->socket, std::string_view(reinterpret_cast<const char*>(event->data), size),
-                          event->isText, now_ms());
+                          event->isText, monotonic_ms());
     return EM_TRUE;
 }
 
 EM_BOOL on_socket_close(int, const EmscriptenWebSocketCloseEvent* event, void*) {
-    g_app->socket_closed(event->socket, event->code, event->reason, now_ms());
+    g_app->socket_closed(event->socket, event->code, event->reason, monotonic_ms());
     emscripten_websocket_delete(event->socket);
     reschedule();
     return EM_TRUE;
@@ -289,14 +290,14 @@ client::SocketId BrowserPlatform::open_socket(const std::string& url) {
 }  // namespace
 
 extern "C" EMSCRIPTEN_KEEPALIVE void peer_plan_send(const char* text, int size) {
-    g_app->send(std::string_view(text, static_cast<size_t>(size)), now_ms());
+    g_app->send(std::string_view(text, static_cast<size_t>(size)), monotonic_ms());
     reschedule();
 }
 
 int main() {
     g_app.emplace(g_platform, g_view, client::parse_options(take_location_part(0)), take_location_part(1));
     js_wire_send_form();
-    g_app->start(now_ms());
+    g_app->start(monotonic_ms());
     reschedule();
     return 0;  // the runtime stays alive (EXIT_RUNTIME=0) for the callbacks
 }

@@ -1,12 +1,12 @@
 # The browser client, included by the top-level Makefile.
-#   make client   client/*.cpp + server/json/*.cpp -> web/client.js + web/client.wasm (em++)
+#   make client   client/*.cpp + server/json/*.cpp + server/base/civil_time.cpp -> web/client.js + web/client.wasm (em++)
 #   make demo     registry-http on :5173 and three ws-servers; Ctrl+C stops them all
 #   make e2e      end-to-end tests in headless Chromium (playwright-core from npm)
 # The native tests of client/*.cpp (all but browser.cpp) are in `make test`.
 
 EMXX ?= em++
 WASM := build/wasm
-CLIENT_WASM_SRCS := $(wildcard client/*.cpp) $(wildcard server/json/*.cpp)
+CLIENT_WASM_SRCS := $(wildcard client/*.cpp) $(wildcard server/json/*.cpp) server/base/civil_time.cpp
 CLIENT_WASM_OBJS := $(patsubst %.cpp,$(WASM)/%.o,$(CLIENT_WASM_SRCS))
 # No exceptions anywhere in our code, and a throw would abort the module anyway.
 CLIENT_EMCXXFLAGS := -std=c++20 $(WARNINGS) -Os -fno-exceptions -MMD -MP

@@ -1,10 +1,9 @@
 // Times as the page shows them. The browser gives Unix milliseconds and its
-// offset from UTC; the registry gives ISO 8601 as ws-server writes it.
+// offset from UTC; the registry's ISO 8601 startedAt is read with
+// base::parse_iso8601_ms, the same grammar ws-server and registry-http use.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
 
 namespace client {
 
@@ -12,9 +11,5 @@ namespace client {
 // Date.getTimezoneOffset().
 std::string format_clock(double wall_ms, int utc_offset_minutes);      // "14:03:22.123"
 std::string format_date_time(double wall_ms, int utc_offset_minutes);  // "2026-01-03 14:03:22"
-
-// "2026-01-03T17:42:03.456Z" (the fraction is optional, any number of digits;
-// only "Z", the one zone ws-server writes) -> Unix ms. nullopt if malformed.
-std::optional<double> parse_iso8601_ms(std::string_view text) noexcept;
 
 }  // namespace client

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
 #include "json/reader.h"
 
 namespace client {
@@ -46,7 +47,7 @@ std::string read_entry(const json::Value& entry, ServerInfo& server) {
 bool is_url_char(char c) {
     // RFC 3986 unreserved, sub-delims, ':' '/' '?' '@' '[' ']' '%'; no '#',
     // which makes the WebSocket constructor throw, and no spaces or controls.
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+    if (base::is_alpha(c) || base::is_digit(c)) return true;
     return std::string_view("-._~!$&'()*+,;=:/?@[]%").find(c) != std::string_view::npos;
 }
 

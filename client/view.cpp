@@ -2,6 +2,8 @@
 
 #include "clock.h"
 
+#include "base/civil_time.h"
+
 namespace client {
 
 namespace {
@@ -57,8 +59,8 @@ CardModel make_card(const Connection& connection, const CardContext& context) {
     card.port = std::to_string(info.port);
     card.pid = info.pid > 0 ? std::to_string(info.pid) : "-";
     card.url = context.url;
-    std::optional<double> started = parse_iso8601_ms(info.started_at);
-    card.started = started ? format_date_time(*started, context.utc_offset_minutes)
+    std::optional<int64_t> started = base::parse_iso8601_ms(info.started_at);
+    card.started = started ? format_date_time(static_cast<double>(*started), context.utc_offset_minutes)
                            : (info.started_at.empty() ? "-" : info.started_at);
     card.detail = detail_text(connection, context);
     return card;

@@ -12,6 +12,8 @@
 #include "app/owner_check.h"
 #include "app/program.h"
 #include "app/ws_session.h"
+#include "base/civil_time.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "http/response.h"
 #include "loop/event_loop.h"
@@ -110,13 +112,13 @@ int main(int argc, char** argv) {
 
     // Until the loop runs, a stop signal only ends the wait for the lock.
     app::catch_stop_signals();
-    const int64_t started = registry::now_ms();
+    const int64_t started = base::wall_ms();
     registry::Entry entry;
     entry.id = options.id.empty() ? registry::make_id(started) : options.id;
     entry.port = listener.value().port();
     entry.url = registry::url_for(options.host, entry.port);
     entry.pid = ::getpid();
-    entry.started_at = registry::format_time_ms(started);
+    entry.started_at = base::format_iso8601_ms(started);
     base::set_log_name(entry.id);
     registry::Store store(registry::resolve_path(options.registry));
     store.set_lock_wait({options.lock_timeout_ms, app::pause_unless_stopped});

@@ -1,13 +1,11 @@
 #include "app/registry_cache.h"
 
-#include <signal.h>
 #include <sys/stat.h>
-
-#include <cerrno>
 
 #include "base/stat_time.h"
 #include "json/writer.h"
 #include "loop/event_loop.h"
+#include "registry/process.h"
 
 namespace app {
 
@@ -18,7 +16,7 @@ constexpr int64_t kRecheckMs = 1'000;  // how stale a pid-reuse check may be
 bool RegistryCache::still_valid(const Identity& now) const {
     if (built_ms_ < 0 || !(now == identity_) || loop::monotonic_ms() - built_ms_ >= kRecheckMs) return false;
     for (pid_t pid : pids_)
-        if (::kill(pid, 0) != 0 && errno == ESRCH) return false;  // a server died without unregistering
+        if (!registry::pid_exists(pid)) return false;  // a server died without unregistering
     return true;
 }
 

@@ -1,8 +1,7 @@
 #include "base/log.h"
 
-#include <sys/time.h>
-
-#include <ctime>
+#include "base/civil_time.h"
+#include "base/clock.h"
 
 namespace base {
 namespace {
@@ -64,16 +63,7 @@ std::string escape_for_log(std::string_view text) {
 
 void set_log_name(std::string name) { log_name() = std::move(name); }
 
-std::string log_timestamp() {
-    timeval now{};
-    ::gettimeofday(&now, nullptr);
-    tm utc{};
-    ::gmtime_r(&now.tv_sec, &utc);
-    char text[96];  // room for any int, so no truncation warning
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(now.tv_usec / 1000));
-    return text;
-}
+std::string log_timestamp() { return format_iso8601_ms(wall_ms()); }
 
 std::string client_line(std::string_view peer, std::string_view message) {
     std::string line = log_timestamp();

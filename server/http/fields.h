@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/ascii.h"
+
 namespace http {
 
 struct Header {
@@ -17,32 +19,21 @@ struct Header {
     std::string_view value;  // leading/trailing spaces and tabs trimmed
 };
 
-inline bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-inline bool is_ctl(char c) noexcept { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+// The character classes, OWS trimming and comma lists live in base/ascii.h.
+using base::for_each_list_element;
+using base::is_ctl;
+using base::is_digit;
+using base::is_ows;
+using base::trim_ows;
 
 // RFC 9110 §5.6.2 tchar, and a token: one or more of them.
 bool is_tchar(char c) noexcept;
 bool is_token(std::string_view s) noexcept;
-std::string_view trim_ows(std::string_view s) noexcept;
 
 inline size_t find_byte(std::string_view s, char c, size_t from = 0) noexcept {
     if (from >= s.size()) return std::string_view::npos;
     const void* hit = std::memchr(s.data() + from, c, s.size() - from);
     return hit ? static_cast<size_t>(static_cast<const char*>(hit) - s.data()) : std::string_view::npos;
-}
-
-// Calls visit(token) for each non-empty element of a comma-separated list,
-// OWS trimmed; stops early when visit returns false.
-template <class Visit>
-void for_each_list_element(std::string_view list, Visit visit) noexcept {
-    while (true) {
-        size_t comma = find_byte(list, ',');
-        std::string_view element = trim_ows(list.substr(0, comma));
-        if (!element.empty() && !visit(element)) return;
-        if (comma == std::string_view::npos) return;
-        list.remove_prefix(comma + 1);
-    }
 }
 
 // One field line without its line end: "Name: value". Refused: obs-fold

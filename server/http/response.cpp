@@ -5,6 +5,9 @@
 
 #include <charconv>
 
+#include "base/ascii.h"
+#include "base/civil_time.h"
+
 namespace http {
 namespace {
 
@@ -25,16 +28,6 @@ bool has_content_length(int status) { return status >= 200 && status != 204; }
 constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-// Days since 1970-01-01 of a civil date (the inverse of the one in http_date).
-int64_t days_from_civil(int64_t year, unsigned month, unsigned day) noexcept {
-    year -= month <= 2 ? 1 : 0;
-    int64_t era = (year >= 0 ? year : year - 399) / 400;
-    int64_t year_of_era = year - era * 400;
-    int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + day_of_era - 719468;
-}
-
 // Reads the fixed-width pieces of an HTTP-date; any mismatch clears ok_.
 class DateReader {
 public:
@@ -46,16 +39,13 @@ public:
     }
     void skip(size_t count) { rest_.remove_prefix(count < rest_.size() ? count : rest_.size()); }
     unsigned number(size_t width) {
-        unsigned value = 0;
-        for (size_t i = 0; i < width; ++i) {
-            if (i >= rest_.size() || rest_[i] < '0' || rest_[i] > '9') {
-                ok_ = false;
-                return 0;
-            }
-            value = value * 10 + static_cast<unsigned>(rest_[i] - '0');
+        const int value = base::fixed_digits(rest_, 0, width);
+        if (value < 0) {
+            ok_ = false;
+            return 0;
         }
         skip(width);
-        return value;
+        return static_cast<unsigned>(value);
     }
     unsigned month() {
         for (unsigned i = 0; i < 12; ++i) {
@@ -158,32 +148,18 @@ void append_error(std::string& out, int status, std::string_view message, bool k
 
 std::string http_date(int64_t unix_seconds) {
     static constexpr std::string_view kDays[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
-    int64_t days = unix_seconds / 86400, seconds = unix_seconds % 86400;
-    if (seconds < 0) {
-        seconds += 86400;
-        days -= 1;
-    }
-    // Civil date from a day count (H. Hinnant, "chrono-Compatible Low-Level
-    // Date Algorithms"): years start in March so the leap day comes last.
-    int64_t shifted = days + 719468;
-    int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
-    int64_t day_of_era = shifted - era * 146097;
-    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    int64_t month_index = (5 * day_of_year + 2) / 153;  // 0 = March
-    unsigned day = static_cast<unsigned>(day_of_year - (153 * month_index + 2) / 5 + 1);
-    unsigned month = static_cast<unsigned>(month_index < 10 ? month_index + 3 : month_index - 9);
-    int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    const int64_t days = base::floor_div(unix_seconds, 86400), seconds = unix_seconds - days * 86400;
+    const base::CivilDate date = base::civil_from_days(days);
 
     std::string out;
     out.reserve(29);
     out += kDays[((days % 7) + 7) % 7];
     out += ", ";
-    append_two_digits(out, day);
+    append_two_digits(out, static_cast<unsigned>(date.day));
     out += ' ';
-    out += kMonths[month - 1];
+    out += kMonths[date.month - 1];
     out += ' ';
-    append_number(out, static_cast<uint64_t>(year));  // HTTP-date years are 4 digits: 1970-9999
+    append_number(out, static_cast<uint64_t>(date.year));  // HTTP-date years are 4 digits: 1970-9999
     out += ' ';
     append_two_digits(out, static_cast<unsigned>(seconds / 3600));
     out += ':';
@@ -234,8 +210,9 @@ bool parse_http_date(std::string_view text, int64_t& unix_seconds) noexcept {
         reader.literal(" ");
         year = reader.number(4);
     }
-    if (!reader.ok() || day < 1 || day > 31) return false;
-    unix_seconds = days_from_civil(year, month, day) * 86400 + time;
+    if (!reader.ok() || day < 1 || static_cast<int>(day) > base::days_in_month(year, static_cast<int>(month)))
+        return false;
+    unix_seconds = base::days_from_civil({year, static_cast<int>(month), static_cast<int>(day)}) * 86400 + time;
     return true;
 }
 

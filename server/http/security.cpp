@@ -17,7 +17,7 @@ bool is_port(std::string_view digits) noexcept {
     if (digits.empty() || digits.size() > 5) return false;
     unsigned value = 0;
     for (char c : digits) {
-        if (c < '0' || c > '9') return false;
+        if (!base::is_digit(c)) return false;
         value = value * 10 + static_cast<unsigned>(c - '0');
     }
     return value >= 1 && value <= 65535;

@@ -34,14 +34,8 @@ FileResponse refuse(int status, std::string problem) {
     return response;
 }
 
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-bool is_ctl(char c) noexcept { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+using base::hex_value;
+using base::is_ctl;
 
 // Decodes one segment of the path into `out`; the empty string when fine,
 // else the problem.
@@ -112,16 +106,13 @@ Found open_file(int root_fd, std::string_view relative, UniqueFd& fd, struct sta
 
 // RFC 9110 §13.1.2: weak comparison, so W/"x" matches "x".
 bool none_match(std::string_view header, std::string_view etag) noexcept {
-    while (!header.empty()) {
-        size_t comma = header.find(',');
-        std::string_view element = header.substr(0, comma);
-        while (!element.empty() && (element.front() == ' ' || element.front() == '\t')) element.remove_prefix(1);
-        while (!element.empty() && (element.back() == ' ' || element.back() == '\t')) element.remove_suffix(1);
+    bool matched = false;
+    base::for_each_list_element(header, [&](std::string_view element) {
         if (element.substr(0, 2) == "W/") element.remove_prefix(2);
-        if (element == "*" || element == etag) return true;
-        header.remove_prefix(comma == std::string_view::npos ? header.size() : comma + 1);
-    }
-    return false;
+        matched = element == "*" || element == etag;
+        return !matched;
+    });
+    return matched;
 }
 
 bool not_modified(std::string_view if_none_match, std::string_view if_modified_since, const FileResponse& file,

@@ -3,21 +3,14 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "base/ascii.h"
 #include "json/utf8.h"
 
 namespace json {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using base::is_digit;
 
 std::string hex_byte(unsigned char byte) {
     char buffer[8];
@@ -105,7 +98,7 @@ bool Parser::value(Value& out, int depth) {
         return true;
     }
     if (c == '-' || is_digit(c)) return number(out);
-    if (is_letter(c)) return literal(out);
+    if (base::is_alpha(c)) return literal(out);
     return fail(pos_, "expected a value");
 }
 
@@ -211,7 +204,7 @@ bool Parser::hex4(size_t at, uint32_t& unit) const {
     if (at + 4 > text_.size()) return false;
     unit = 0;
     for (size_t i = at; i < at + 4; ++i) {
-        const int digit = hex_digit(text_[i]);
+        const int digit = base::hex_value(text_[i]);
         if (digit < 0) return false;
         unit = unit * 16 + static_cast<uint32_t>(digit);
     }
@@ -288,7 +281,7 @@ bool Parser::number(Value& out) {
 
 bool Parser::literal(Value& out) {
     const size_t start = pos_;
-    while (!at_end() && (is_letter(peek()) || is_digit(peek()) || peek() == '_')) ++pos_;
+    while (!at_end() && (base::is_alpha(peek()) || is_digit(peek()) || peek() == '_')) ++pos_;
     const std::string_view word = text_.substr(start, pos_ - start);
     if (word == "true") {
         out = Value::boolean(true);

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "base/ascii.h"
+
 namespace json {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using base::is_digit;
 
 // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
 bool is_json_number(std::string_view text) {

@@ -26,12 +26,6 @@ void on_raw_signal(int signo) {
 
 }  // namespace
 
-int64_t monotonic_ms() noexcept {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
-
 EventLoop::EventLoop(Poller poller, UniqueFd signal_read, UniqueFd signal_write)
     : poller_(std::move(poller)),
       signal_read_(std::move(signal_read)),

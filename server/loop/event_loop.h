@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/result.h"
 #include "base/unique_fd.h"
 #include "loop/poller.h"
@@ -86,6 +87,6 @@ private:
     bool running_ = false;
 };
 
-int64_t monotonic_ms() noexcept;
+using base::monotonic_ms;  // the loop's clock (base/clock.h)
 
 }  // namespace loop

@@ -1,12 +1,12 @@
-// One registry entry, model <-> JSON, and the id and timestamp formats the
-// registry file uses: {"id": "server-1735946123456-abc123", "port": 54321,
-// "url": "ws://localhost:54321", "pid": 12345, "startedAt": "2026-01-03T17:42:03.456Z"}.
+// One registry entry, model <-> JSON, and the id format the registry file
+// uses: {"id": "server-1735946123456-abc123", "port": 54321, "url":
+// "ws://localhost:54321", "pid": 12345, "startedAt": "2026-01-03T17:42:03.456Z"}.
+// startedAt is written and read by base/civil_time.h.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 #include "json/value.h"
 
@@ -44,14 +44,5 @@ bool same_endpoint(const json::Value& server, const Entry& entry);
 
 // "server-<unix ms>-<6 random base-36 chars>", random from std::random_device.
 std::string make_id(int64_t unix_ms);
-
-// "2026-01-03T17:42:03.456Z" (UTC, proleptic Gregorian).
-std::string format_time_ms(int64_t unix_ms);
-
-// Inverse of format_time_ms. Also accepts no fraction or 1..9 fraction digits
-// (cut to milliseconds) and a "+HH:MM"/"-HH:MM" offset instead of "Z".
-std::optional<int64_t> parse_time_ms(std::string_view iso);
-
-int64_t now_ms();  // wall clock, unix ms
 
 }  // namespace registry

@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/ascii.h"
 #include "json/writer.h"
 
 namespace registry {
@@ -126,18 +127,13 @@ std::string LiveLog::etag() const { return "\"" + std::to_string(epoch_) + "." +
 
 bool LiveLog::etag_matches(std::string_view if_none_match) const {
     const std::string ours = etag();
-    size_t at = 0;
-    while (at <= if_none_match.size()) {
-        size_t comma = if_none_match.find(',', at);
-        if (comma == std::string_view::npos) comma = if_none_match.size();
-        std::string_view tag = if_none_match.substr(at, comma - at);
-        while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t')) tag.remove_prefix(1);
-        while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    bool matched = false;
+    base::for_each_list_element(if_none_match, [&](std::string_view tag) {
         if (tag.starts_with("W/")) tag.remove_prefix(2);  // weak comparison, RFC 9110 §13.1.2
-        if (tag == "*" || tag == ours) return true;
-        at = comma + 1;
-    }
-    return false;
+        matched = tag == "*" || tag == ours;
+        return !matched;
+    });
+    return matched;
 }
 
 }  // namespace registry

@@ -1,10 +1,14 @@
 #include "registry/process.h"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <limits>
 
-#include "registry/entry.h"
+#include "base/ascii.h"
+#include "base/civil_time.h"
 
 namespace registry {
 namespace {
@@ -13,7 +17,7 @@ namespace {
 std::optional<uint64_t> read_unsigned(std::string_view text, size_t& pos) {
     const size_t start = pos;
     uint64_t value = 0;
-    for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
+    for (; pos < text.size() && base::is_digit(text[pos]); ++pos) {
         const auto digit = static_cast<uint64_t>(text[pos] - '0');
         if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10) return std::nullopt;
         value = value * 10 + digit;
@@ -23,6 +27,11 @@ std::optional<uint64_t> read_unsigned(std::string_view text, size_t& pos) {
 }
 
 }  // namespace
+
+bool pid_exists(int64_t pid) {
+    if (pid <= 0 || pid > std::numeric_limits<int32_t>::max()) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
 
 std::optional<int64_t> process_start_ms(int64_t pid) {
     if (pid <= 0) return std::nullopt;
@@ -36,7 +45,7 @@ bool entry_is_live(const json::Value& entry) {
     // kill(0, ...) and kill(-n, ...) address process groups: never probe those.
     if (!pid || *pid < 1 || *pid > std::numeric_limits<int32_t>::max()) return false;
     const json::Value* started_value = entry.find("startedAt");
-    const std::optional<int64_t> started = started_value ? parse_time_ms(started_value->as_string()) : std::nullopt;
+    const std::optional<int64_t> started = started_value ? base::parse_iso8601_ms(started_value->as_string()) : std::nullopt;
     if (!started) return false;
     const std::optional<ProcessInfo> info = inspect_process(*pid);
     if (!info || info->zombie) return false;

@@ -24,6 +24,11 @@ struct ProcessInfo {
     std::optional<int64_t> start_ms;  // unix ms; nullopt when the system will not tell us
 };
 
+// kill(pid, 0) succeeds or fails only with EPERM (it exists, owned by someone
+// else). False for pids outside 1..INT32_MAX: kill(0, ...) and kill(-n, ...)
+// address process groups and are never sent.
+bool pid_exists(int64_t pid);
+
 // nullopt: no such process (kill(pid, 0) gives ESRCH, or it vanished while
 // we looked). pid must be > 0.
 std::optional<ProcessInfo> inspect_process(int64_t pid);
@@ -33,7 +38,7 @@ std::optional<ProcessInfo> inspect_process(int64_t pid);
 std::optional<int64_t> process_start_ms(int64_t pid);
 
 // The entry has a usable pid (an integer in 1..INT32_MAX) and a startedAt
-// that parse_time_ms accepts, the pid exists (kill(pid, 0) == 0 or EPERM),
+// that base::parse_iso8601_ms accepts, the pid exists (kill(pid, 0) == 0 or EPERM),
 // is not a zombie, and did not start later than startedAt + kStartSlackMs.
 // Anything else is not live: a crashed server's entry is never shown.
 bool entry_is_live(const json::Value& entry);

@@ -3,7 +3,6 @@
 // state. The struct's layout differs, hence the one #if below. Other BSDs
 // (OpenBSD, NetBSD use other structs) fall back to kill(pid, 0) alone: no
 // pid-reuse check, no zombie check there.
-#include <signal.h>
 #include <sys/types.h>
 #include <sys/sysctl.h>
 #if defined(__FreeBSD__)
@@ -19,14 +18,9 @@
 #include "registry/process.h"
 
 namespace registry {
-namespace {
-
-bool pid_exists(int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
-
-}  // namespace
 
 std::optional<ProcessInfo> inspect_process(int64_t pid) {
-    if (pid <= 0 || pid > INT32_MAX || !pid_exists(pid)) return std::nullopt;
+    if (!pid_exists(pid)) return std::nullopt;
     ProcessInfo info;
 #if defined(__APPLE__) || defined(__FreeBSD__)
     int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, static_cast<int>(pid)};

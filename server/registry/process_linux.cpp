@@ -2,7 +2,6 @@
 // ticks after boot; boot time is the btime line of /proc/stat, in whole unix
 // seconds (hence kStartSlackMs). Both follow the wall clock as it is now.
 #include <fcntl.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,12 +30,10 @@ std::optional<std::string> read_proc_file(const std::string& path, size_t max_by
     }
 }
 
-bool pid_exists(int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
-
 }  // namespace
 
 std::optional<ProcessInfo> inspect_process(int64_t pid) {
-    if (pid <= 0 || pid > INT32_MAX || !pid_exists(pid)) return std::nullopt;
+    if (!pid_exists(pid)) return std::nullopt;
     ProcessInfo info;
     const std::optional<std::string> stat_line = read_proc_file("/proc/" + std::to_string(pid) + "/stat", 64 * 1024);
     const std::optional<ProcStat> stat = stat_line ? parse_proc_pid_stat(*stat_line) : std::nullopt;

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "base/unique_fd.h"
 #include "json/reader.h"
@@ -52,7 +53,7 @@ Result<json::Value> parse_registry(std::string_view text) {
 
 // Renames an unreadable file to "<path>.corrupt-<unix ms>", warning why.
 Status move_aside(const std::string& path, const std::string& why) {
-    int64_t stamp = now_ms();
+    int64_t stamp = base::wall_ms();
     std::string aside = path + ".corrupt-" + std::to_string(stamp);
     struct stat info {};
     while (::lstat(aside.c_str(), &info) == 0) aside = path + ".corrupt-" + std::to_string(++stamp);

@@ -8,7 +8,8 @@
 
 BENCH_BIN    := build/bench
 LOADGEN_SRCS := tests/bench/loadgen.cpp tests/bench/loadgen_main.cpp tests/bench/conn.cpp tests/bench/payload.cpp \
-                server/app/flags.cpp server/websocket/sha1.cpp server/websocket/base64.cpp
+                server/app/flags.cpp server/websocket/sha1.cpp server/websocket/base64.cpp \
+                tests/support/ws_frames.cpp
 
 .PHONY: bench bench-build bench-deps bench-compare
 bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo $(BENCH_BIN)/accept_cost

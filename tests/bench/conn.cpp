@@ -4,6 +4,8 @@
 #include <cstring>
 #include <random>
 
+#include "base/ascii.h"
+#include "tests/support/ws_frames.h"
 #include "websocket/base64.h"
 #include "websocket/sha1.h"
 
@@ -15,8 +17,7 @@ constexpr size_t kMaxResponseHead = 16 * 1024;
 
 std::string lower(std::string_view text) {
     std::string out(text);
-    for (char& ch : out)
-        if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    for (char& ch : out) ch = base::ascii_lower(ch);
     return out;
 }
 
@@ -29,28 +30,17 @@ std::string_view header(std::string_view head, std::string_view lower_head, std:
     size_t begin = at + 2 + name.size();
     size_t end = head.find("\r\n", begin);
     std::string_view value = head.substr(begin, end - begin);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    return value;
+    return base::trim_ows(value);
 }
 
 std::string first_line(std::string_view head) { return std::string(head.substr(0, head.find("\r\n"))); }
 
-// The size of a server frame header whose second byte is `second`.
-size_t frame_head_size(uint8_t second) {
-    uint8_t len7 = second & 0x7f;
-    return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0);
-}
+using support::frame_head_size;  // the size of a server frame header from its second byte
 
 std::string start_frame(Conn& c, const Payload& payload, const uint8_t* h) {
     if (h[1] & 0x80) return "server frame is masked";
     if (h[0] & 0x70) return "server frame has RSV bits set";
-    uint64_t length = h[1] & 0x7f;
-    if (length == 126) length = (uint64_t{h[2]} << 8) | h[3];
-    if (length == 127) {
-        length = 0;
-        for (int i = 2; i < 10; ++i) length = (length << 8) | h[i];
-    }
+    uint64_t length = support::frame_payload_size(h);
     c.frame_fin = h[0] & 0x80;
     c.frame_opcode = h[0] & 0x0f;
     c.frame_left = length;
@@ -74,11 +64,8 @@ std::string start_frame(Conn& c, const Payload& payload, const uint8_t* h) {
 void queue_pong(Conn& c, uint32_t mask_key) {
     uint8_t key[4];
     std::memcpy(key, &mask_key, 4);
-    std::string& pong = c.control.emplace_back();
-    pong.push_back(static_cast<char>(0x8a));
-    pong.push_back(static_cast<char>(0x80 | c.control_in.size()));
-    pong.append(reinterpret_cast<const char*>(key), 4);
-    for (size_t i = 0; i < c.control_in.size(); ++i) pong.push_back(static_cast<char>(c.control_in[i] ^ key[i % 4]));
+    std::string& pong = c.control.emplace_back(support::masked_frame(0x8a, c.control_in, uint32_t{key[0]} << 24 |
+                                               uint32_t{key[1]} << 16 | uint32_t{key[2]} << 8 | key[3]));
     c.queue(pong.data(), pong.size());
 }
 

@@ -2,25 +2,14 @@
 
 #include <cstring>
 
+#include "tests/support/ws_frames.h"
+
 namespace bench {
 
 Payload::Payload(size_t size, bool text, uint32_t mask_key) : size_(size), text_(text) {
     std::memcpy(key_, &mask_key, 4);
     // The frame header with its key is the same for every message.
-    uint8_t* h = frame_head_;
-    *h++ = text_ ? 0x81 : 0x82;  // FIN + text or binary
-    if (size_ < 126) {
-        *h++ = static_cast<uint8_t>(0x80 | size_);
-    } else if (size_ <= 0xffff) {
-        *h++ = 0x80 | 126;
-        *h++ = static_cast<uint8_t>(size_ >> 8);
-        *h++ = static_cast<uint8_t>(size_);
-    } else {
-        *h++ = 0x80 | 127;
-        for (int shift = 56; shift >= 0; shift -= 8) *h++ = static_cast<uint8_t>(uint64_t{size_} >> shift);
-    }
-    std::memcpy(h, key_, 4);
-    frame_head_size_ = static_cast<size_t>(h + 4 - frame_head_);
+    frame_head_size_ = support::write_frame_head(frame_head_, text_ ? 0x81 : 0x82, size_, key_);  // FIN + text or binary
     // 23 letters: a prime period, so slices 4 bytes apart never look alike.
     pattern_.resize(body_size() + 64);
     masked_.resize(pattern_.size());

@@ -40,6 +40,6 @@ fuzz-$(1): $(FUZZ_DIR)/$(1)_fuzz $(FUZZ_DIR)/seed_corpus
 endef
 $(foreach n,$(FUZZ_NAMES),$(eval $(call FUZZ_TARGET,$(n))))
 
-$(FUZZ_DIR)/seed_corpus: tests/fuzz/seed_corpus.cpp
+$(FUZZ_DIR)/seed_corpus: tests/fuzz/seed_corpus.cpp $(TEST_SUPPORT_SRCS) $(wildcard tests/support/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CXX) -std=c++20 $(WARNINGS) -O1 -o $@ $<
+	$(FUZZ_CXX) $(CPPFLAGS) -std=c++20 $(WARNINGS) -O1 -o $@ $< $(TEST_SUPPORT_SRCS)

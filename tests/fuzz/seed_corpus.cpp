@@ -12,21 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/ws_frames.h"
+
 namespace {
 
 using namespace std::string_literals;
 
 std::string masked(uint8_t first_byte, const std::string& payload, int length_bytes = -1) {
-    const uint8_t key[4] = {0x37, 0xfa, 0x21, 0x3d};
-    if (length_bytes < 0) length_bytes = payload.size() < 126 ? 0 : payload.size() <= 0xffff ? 2 : 8;
-    std::string frame(1, static_cast<char>(first_byte));
-    if (length_bytes == 0) frame += static_cast<char>(0x80 | payload.size());
-    if (length_bytes == 2) frame += static_cast<char>(0x80 | 126);
-    if (length_bytes == 8) frame += static_cast<char>(0x80 | 127);
-    for (int i = length_bytes - 1; i >= 0; --i) frame += static_cast<char>(uint64_t{payload.size()} >> (8 * i));
-    frame.append(reinterpret_cast<const char*>(key), 4);
-    for (size_t i = 0; i < payload.size(); ++i) frame += static_cast<char>(payload[i] ^ key[i % 4]);
-    return frame;
+    return support::masked_frame(first_byte, payload, support::kRfcMask, length_bytes);
 }
 
 std::string pattern(size_t size) {

@@ -144,7 +144,10 @@ TEST(ResponseTest, RefusesOtherDates) {
                              "Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 6 Nov 1994 08:49:37 GMT",
                              "Sun, 06 nov 1994 08:49:37 GMT", "Sun, 00 Nov 1994 08:49:37 GMT",
                              "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:61:00 GMT",
-                             "Sun, 06 Nov 94 08:49:37 GMT", "Sun Nov 6 08:49:37 1994", "1994-11-06T08:49:37Z"}) {
+                             "Sun, 06 Nov 94 08:49:37 GMT", "Sun Nov 6 08:49:37 1994", "1994-11-06T08:49:37Z",
+                             // days the month does not have (base::days_in_month)
+                             "Thu, 31 Feb 1994 08:49:37 GMT", "Thu, 31 Apr 1994 08:49:37 GMT",
+                             "Thu, 29 Feb 1900 00:00:00 GMT", "Sun Feb 29 08:49:37 2100"}) {
         int64_t parsed = 0;
         EXPECT_FALSE(parse_http_date(text, parsed)) << text;
     }

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/ascii.h"
 #include "loop/event_loop.h"
 
 namespace harness {
@@ -276,6 +277,33 @@ std::string http_body(std::string_view response) {
     return at == std::string_view::npos ? std::string() : std::string(response.substr(at + 4));
 }
 
+std::optional<std::string> http_header(std::string_view response, std::string_view name) {
+    std::string_view head = response.substr(0, response.find("\r\n\r\n"));
+    for (size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+        std::string_view line = head.substr(at + 2, head.find("\r\n", at + 2) - at - 2);
+        size_t colon = line.find(':');
+        if (colon != std::string_view::npos && base::iequals(line.substr(0, colon), name))
+            return std::string(base::trim_ows(line.substr(colon + 1)));
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> lines_of(std::string_view text) {
+    std::vector<std::string> lines;
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        lines.emplace_back(text.substr(0, nl));
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    }
+    return lines;
+}
+
+bool has_line(std::string_view text, std::string_view line) {
+    for (const std::string& l : lines_of(text))
+        if (l == line) return true;
+    return false;
+}
+
 std::string upgrade_request(uint16_t port, std::string_view extra_headers) {
     return "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -291,75 +319,26 @@ UniqueFd ws_connect(uint16_t port) {
     return fd;
 }
 
-std::string masked_frame(uint8_t first_byte, std::string_view payload, uint32_t mask) {
-    std::string frame;
-    frame += static_cast<char>(first_byte);
-    size_t n = payload.size();
-    if (n < 126) {
-        frame += static_cast<char>(0x80 | n);
-    } else if (n < 65536) {
-        frame += static_cast<char>(0x80 | 126);
-        frame += static_cast<char>(n >> 8);
-        frame += static_cast<char>(n & 0xff);
-    } else {
-        frame += static_cast<char>(0x80 | 127);
-        for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>((uint64_t(n) >> shift) & 0xff);
-    }
-    uint8_t key[4] = {uint8_t(mask >> 24), uint8_t(mask >> 16), uint8_t(mask >> 8), uint8_t(mask)};
-    frame.append(reinterpret_cast<char*>(key), 4);
-    for (size_t i = 0; i < n; ++i) frame += static_cast<char>(payload[i] ^ key[i % 4]);
-    return frame;
-}
-
 Frame read_frame(int fd, int timeout_ms) {
     Frame frame;
     std::string head = recv_exact(fd, 2, timeout_ms);
-    if (head.size() < 2) return frame;
+    if (head.size() < 2 || (head[1] & 0x80)) return frame;  // a server must not mask
+    const size_t head_size = support::frame_head_size(static_cast<uint8_t>(head[1]));
+    head += recv_exact(fd, head_size - 2, timeout_ms);
+    if (head.size() != head_size) return frame;
+    const uint64_t length = support::frame_payload_size(reinterpret_cast<const uint8_t*>(head.data()));
     frame.fin = (head[0] & 0x80) != 0;
     frame.opcode = head[0] & 0x0f;
-    if (head[1] & 0x80) return frame;  // a server must not mask
-    uint64_t length = head[1] & 0x7f;
-    if (length >= 126) {
-        std::string ext = recv_exact(fd, length == 126 ? 2 : 8, timeout_ms);
-        if (ext.size() != (length == 126 ? 2u : 8u)) return frame;
-        length = 0;
-        for (char c : ext) length = (length << 8) | static_cast<uint8_t>(c);
-    }
     frame.payload = recv_exact(fd, length, timeout_ms);
     frame.ok = frame.payload.size() == length;
     return frame;
-}
-
-std::string unmasked_frames(const std::vector<Frame>& frames) {
-    std::string bytes;
-    for (const Frame& f : frames) {
-        uint8_t header[10];
-        size_t n = 2;
-        header[0] = static_cast<uint8_t>((f.fin ? 0x80 : 0) | f.opcode);
-        if (f.payload.size() < 126) {
-            header[1] = static_cast<uint8_t>(f.payload.size());
-        } else {
-            size_t length_size = f.payload.size() <= 0xffff ? 2 : 8;
-            header[1] = length_size == 2 ? 126 : 127;
-            for (size_t i = 0; i < length_size; ++i)
-                header[2 + i] = static_cast<uint8_t>(uint64_t{f.payload.size()} >> (8 * (length_size - 1 - i)));
-            n += length_size;
-        }
-        bytes.append(reinterpret_cast<const char*>(header), n);
-        bytes += f.payload;
-    }
-    return bytes;
 }
 
 uint16_t read_close_code(int fd, std::string* reason) {
     for (int i = 0; i < 1000; ++i) {
         Frame frame = read_frame(fd);
         if (!frame.ok) return 0;
-        if (frame.opcode != 8) continue;
-        if (frame.payload.size() < 2) return 1005;
-        if (reason) *reason = frame.payload.substr(2);
-        return static_cast<uint16_t>((static_cast<uint8_t>(frame.payload[0]) << 8) |
-                                     static_cast<uint8_t>(frame.payload[1]));
+        if (frame.opcode == 8) return support::close_code(frame.payload, reason);
     }
     return 0;
 }

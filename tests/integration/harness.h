@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/unique_fd.h"
+#include "tests/support/ws_frames.h"
 
 namespace harness {
 
@@ -104,20 +105,24 @@ UntilClosed read_until_closed(int fd, int timeout_ms = kWaitMs);
 bool wait_closed(int fd, int timeout_ms = kWaitMs);
 int http_status(std::string_view response);
 std::string http_body(std::string_view response);
+// The value of the first header `name` (case-insensitive) in a response head,
+// or nullopt when it is not there.
+std::optional<std::string> http_header(std::string_view response, std::string_view name);
+
+// The lines of `text` (without their '\n'), for asserting a whole line of a
+// program's output: EXPECT_TRUE(has_line(err, "...")) << err.
+std::vector<std::string> lines_of(std::string_view text);
+bool has_line(std::string_view text, std::string_view line);
 
 // WebSocket client bits.
 std::string upgrade_request(uint16_t port, std::string_view extra_headers = {});
 UniqueFd ws_connect(uint16_t port);  // handshake done, or an empty fd on failure
-std::string masked_frame(uint8_t first_byte, std::string_view payload, uint32_t mask = 0x37fa213d);
-struct Frame {
-    uint8_t opcode = 0;
-    bool fin = false;
-    std::string payload;
-    bool ok = false;  // false on EOF/timeout/garbage
-};
+// Frames as bytes: tests/support/ws_frames.h.
+using support::Frame;
+using support::masked_frame;
+using support::unmasked_frames;
+// One server frame read from `fd`; !ok on EOF, timeout or a masked frame.
 Frame read_frame(int fd, int timeout_ms = kWaitMs);
-// `frames` as a server sends them (unmasked, shortest length form), end to end.
-std::string unmasked_frames(const std::vector<Frame>& frames);
 // Reads frames until a close frame; returns its code (1005 if empty, 0 if none came).
 uint16_t read_close_code(int fd, std::string* reason = nullptr);
 

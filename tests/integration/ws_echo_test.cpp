@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "log_lines.h"
 #include "ws_server_fixture.h"
 
 using namespace harness;
@@ -98,29 +99,6 @@ FrameStream many_frames() {
     return s;
 }
 
-// Unmasked server frames from `bytes`; stops at the first incomplete one.
-std::vector<Frame> parse_frames(std::string_view bytes) {
-    std::vector<Frame> frames;
-    size_t at = 0;
-    while (bytes.size() - at >= 2) {
-        const uint8_t first = static_cast<uint8_t>(bytes[at]), second = static_cast<uint8_t>(bytes[at + 1]);
-        size_t header = 2, length = second & 0x7f;
-        if (second & 0x80) break;  // a server must not mask
-        if (length >= 126) {
-            size_t length_size = length == 126 ? 2 : 8;
-            if (bytes.size() - at < 2 + length_size) break;
-            length = 0;
-            for (size_t i = 0; i < length_size; ++i) length = (length << 8) | static_cast<uint8_t>(bytes[at + 2 + i]);
-            header += length_size;
-        }
-        if (bytes.size() - at - header < length) break;
-        frames.push_back({static_cast<uint8_t>(first & 0x0f), (first & 0x80) != 0,
-                          std::string(bytes.substr(at + header, length)), true});
-        at += header + length;
-    }
-    return frames;
-}
-
 // Sends `stream` in pieces of `piece` bytes (0: one send) while a second
 // thread reads everything until the server closes. Reading concurrently
 // keeps the server from pausing input for a client that does not read.
@@ -144,7 +122,7 @@ std::string exchange(uint16_t port, const std::string& stream, size_t piece) {
 // Compares frame by frame so a failure names the first frame that differs
 // instead of printing megabytes.
 void expect_replies(const std::string& received, const std::vector<Frame>& expected, const std::string& label) {
-    std::vector<Frame> got = parse_frames(received);
+    std::vector<Frame> got = support::parse_server_frames(received);
     size_t n = std::min(got.size(), expected.size());
     for (size_t i = 0; i < n; ++i) {
         const Frame& g = got[i];
@@ -415,7 +393,7 @@ TEST(WsServerStreaming, ClientStalledInsideAStreamedFrameIsDropped) {
     server.process.signal(SIGTERM);
     EXPECT_EQ(server.process.wait_exit(), 0);
     const std::string err = server.process.stderr_text();
-    EXPECT_NE(err.find("client stalled inside a frame; closing"), std::string::npos) << err;
+    EXPECT_TRUE(has_client_line(err, server.id, "client stalled inside a frame; closing")) << err;
 }
 
 // Stopping while a client stalls inside a streamed frame: no close frame can

@@ -35,12 +35,6 @@ void pause_ms(int ms) {
 
 }  // namespace
 
-int64_t now_ms() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1'000'000;
-}
-
 bool sanitized() {
     const char* flag = std::getenv("LOAD_SANITIZED");
     return flag && *flag && std::strcmp(flag, "0") != 0;
@@ -84,7 +78,7 @@ Child::~Child() {
 }
 
 std::optional<std::string> Child::wait_for_line(std::string_view needle, int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = monotonic_ms() + timeout_ms;
     while (true) {
         std::string text = out();
         size_t start = 0;
@@ -92,7 +86,7 @@ std::optional<std::string> Child::wait_for_line(std::string_view needle, int tim
             std::string line = text.substr(start, nl - start);
             if (line.find(needle) != std::string::npos) return line;
         }
-        if (now_ms() >= deadline || pid_ <= 0) return std::nullopt;
+        if (monotonic_ms() >= deadline || pid_ <= 0) return std::nullopt;
         if (!exited_ && ::waitpid(pid_, &status_, WNOHANG) == pid_) exited_ = true;
         if (exited_) return std::nullopt;
         pause_ms(5);
@@ -104,13 +98,13 @@ void Child::signal(int signo) {
 }
 
 std::optional<int> Child::wait_exit(int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = monotonic_ms() + timeout_ms;
     while (!exited_ && pid_ > 0) {
         if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
             exited_ = true;
             break;
         }
-        if (now_ms() >= deadline) return std::nullopt;
+        if (monotonic_ms() >= deadline) return std::nullopt;
         pause_ms(5);
     }
     return WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
@@ -154,9 +148,9 @@ Usage usage(pid_t pid) {
 }
 
 Usage wait_fds_at_most(pid_t pid, int fds, int timeout_ms) {
-    int64_t deadline = now_ms() + timeout_ms;
+    int64_t deadline = monotonic_ms() + timeout_ms;
     Usage u = usage(pid);
-    while (u.fds > fds && now_ms() < deadline) {
+    while (u.fds > fds && monotonic_ms() < deadline) {
         pause_ms(10);
         u = usage(pid);
     }

@@ -14,9 +14,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/clock.h"
+
 namespace load {
 
-int64_t now_ms();  // monotonic
+using base::monotonic_ms;  // every wait and figure here is on the monotonic clock
 void raise_fd_limit();
 // $LOAD_SANITIZED is set (make leakcheck runs the sanitizer builds): memory
 // figures are printed but not checked, ASan's shadow and quarantine are not growth.

@@ -17,11 +17,11 @@ Dripper::Dripper(uint16_t port, size_t count, std::string request, int interval_
         Conn c;
         c.fd = harness::connect_to(port);
         if (!c.fd) break;
-        c.opened_ms = now_ms();
+        c.opened_ms = monotonic_ms();
         conns_.push_back(std::move(c));
     }
     open_ = static_cast<int>(conns_.size());
-    int64_t give_up = now_ms() + give_up_ms;
+    int64_t give_up = monotonic_ms() + give_up_ms;
     thread_ = std::thread([this, interval_ms, give_up] { run(interval_ms, give_up); });
 }
 
@@ -31,7 +31,7 @@ Dripper::~Dripper() {
 }
 
 void Dripper::run(int interval_ms, int64_t give_up) {
-    while (!stop_ && open_ > 0 && now_ms() < give_up) {
+    while (!stop_ && open_ > 0 && monotonic_ms() < give_up) {
         for (Conn& c : conns_) {
             if (c.closed_ms) continue;
             char chunk[512];
@@ -41,7 +41,7 @@ void Dripper::run(int interval_ms, int64_t give_up) {
             if (!gone && c.sent < request_.size())
                 gone = ::send(c.fd.get(), &request_[c.sent++], 1, MSG_NOSIGNAL) != 1;
             if (gone) {
-                c.closed_ms = now_ms();
+                c.closed_ms = monotonic_ms();
                 --open_;
             }
         }
@@ -55,7 +55,7 @@ Dripper::Result Dripper::finish(int status) {
     r.still_open = open_;
     r.shortest_ms = INT64_MAX;
     for (const Conn& c : conns_) {
-        int64_t lived = (c.closed_ms ? c.closed_ms : now_ms()) - c.opened_ms;
+        int64_t lived = (c.closed_ms ? c.closed_ms : monotonic_ms()) - c.opened_ms;
         r.shortest_ms = std::min(r.shortest_ms, lived);
         r.longest_ms = std::max(r.longest_ms, lived);
         r.most_sent = std::max(r.most_sent, c.sent);

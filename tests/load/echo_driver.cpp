@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "child.h"
+#include "tests/support/ws_frames.h"
 
 namespace load {
 
@@ -37,26 +38,9 @@ bool is_text(size_t client, size_t seq) { return seed_of(client, seq) % 5 == 0; 
 bool is_fragmented(size_t client, size_t seq) { return (seed_of(client, seq) >> 8) % 8 == 0; }
 std::string ping_payload(size_t seq) { return "ping " + std::to_string(seq); }
 
-// first_byte: FIN and opcode.
+// first_byte: FIN and opcode; the key is drawn from key_seed.
 std::string masked(uint8_t first_byte, std::string_view payload, uint64_t key_seed) {
-    std::string frame(1, static_cast<char>(first_byte));
-    size_t n = payload.size();
-    if (n < 126) {
-        frame += static_cast<char>(0x80 | n);
-    } else if (n < 65536) {
-        frame += static_cast<char>(0x80 | 126);
-        frame += static_cast<char>(n >> 8);
-        frame += static_cast<char>(n);
-    } else {
-        frame += static_cast<char>(0x80 | 127);
-        for (int shift = 56; shift >= 0; shift -= 8) frame += static_cast<char>(uint64_t{n} >> shift);
-    }
-    uint8_t key[4];
-    uint64_t k = mix(key_seed);
-    std::memcpy(key, &k, 4);
-    frame.append(reinterpret_cast<const char*>(key), 4);
-    for (size_t i = 0; i < n; ++i) frame += static_cast<char>(payload[i] ^ key[i % 4]);
-    return frame;
+    return support::masked_frame(first_byte, payload, static_cast<uint32_t>(mix(key_seed)));
 }
 
 enum class Phase { waiting, connecting, handshake, ready, echo, closing, done, failed };
@@ -236,24 +220,14 @@ void Driver::on_input(size_t i) {
 bool Driver::parse_frames(size_t i) {
     Client& c = clients_[i];
     size_t at = 0;
-    while (c.in.size() - at >= 2) {
-        const auto* p = reinterpret_cast<const uint8_t*>(c.in.data() + at);
-        size_t avail = c.in.size() - at;
-        uint64_t length = p[1] & 0x7f;
-        size_t header = 2;
-        if (p[1] & 0x80) return fail(i, "the server masked a frame"), false;
-        if (length >= 126) {
-            header += length == 126 ? 2 : 8;
-            if (avail < header) break;
-            length = 0;
-            for (size_t k = 2; k < header; ++k) length = (length << 8) | p[k];
-        }
-        if (avail - header < length) break;
-        uint8_t opcode = p[0] & 0x0f;
-        std::string_view payload(c.in.data() + at + header, length);
-        at += header + length;
-        if (opcode == 8) {
-            if (c.phase != Phase::closing || length < 2 || p[header] != 0x03 || p[header + 1] != 0xe8)
+    while (true) {
+        const support::ParsedFrame frame = support::parse_server_frame(std::string_view(c.in).substr(at));
+        if (frame.status == support::ParsedFrame::masked) return fail(i, "the server masked a frame"), false;
+        if (frame.status != support::ParsedFrame::complete) break;
+        const std::string_view payload = frame.payload;
+        at += frame.size;
+        if (frame.opcode() == 8) {
+            if (c.phase != Phase::closing || payload.size() < 2 || support::close_code(payload) != 1000)
                 return fail(i, "unexpected close frame"), false;
             if (at != c.in.size()) return fail(i, "bytes after the close frame"), false;
             c.got_close = true;
@@ -263,20 +237,20 @@ bool Driver::parse_frames(size_t i) {
         if (c.phase != Phase::echo || c.got_close) return fail(i, "data after a close"), false;
         size_t seq = c.received;
         if (is_fragmented(i, seq) && !c.pong_seen) {
-            if (p[0] != (0x80 | 10) || payload != ping_payload(seq))
+            if (frame.first_byte != (0x80 | 10) || payload != ping_payload(seq))
                 return fail(i, "message " + std::to_string(seq) + ": expected the pong first"), false;
             c.pong_seen = true;
             ++report_.fragmented;
             continue;
         }
         c.pong_seen = false;
-        if (p[0] != (0x80 | (is_text(i, seq) ? 1 : 2)))
+        if (frame.first_byte != (0x80 | (is_text(i, seq) ? 1 : 2)))
             return fail(i, "message " + std::to_string(seq) + ": wrong first byte"), false;
         if (payload != message_payload(i, seq, plan_.min_size, plan_.max_size))
             return fail(i, "message " + std::to_string(seq) + ": echo differs"), false;
         ++c.received;
         ++report_.messages;
-        report_.bytes += length;
+        report_.bytes += payload.size();
         if (c.sent < plan_.messages) queue_message(i);
         if (c.received == plan_.messages) {
             c.out += masked(0x88, "\x03\xe8", seed_of(i, ~size_t{0}));
@@ -288,7 +262,7 @@ bool Driver::parse_frames(size_t i) {
 }
 
 EchoReport Driver::run() {
-    const int64_t start = now_ms();
+    const int64_t start = monotonic_ms();
     const int64_t deadline = start + plan_.timeout_ms;
     epoll_event events[256];
     while (finished_ < clients_.size()) {
@@ -297,7 +271,7 @@ EchoReport Driver::run() {
         if (!echo_started_ && report_.opened + report_.failed == clients_.size()) {
             // Everyone is connected at once now: start talking.
             echo_started_ = true;
-            echo_start_ = now_ms();
+            echo_start_ = monotonic_ms();
             report_.handshake_ms = echo_start_ - start;
             for (size_t i = 0; i < clients_.size(); ++i) {
                 if (clients_[i].phase != Phase::ready) continue;
@@ -310,7 +284,7 @@ EchoReport Driver::run() {
                 flush(i);
             }
         }
-        int64_t left = deadline - now_ms();
+        int64_t left = deadline - monotonic_ms();
         if (left <= 0) {
             for (size_t i = 0; i < clients_.size(); ++i)
                 if (clients_[i].fd >= 0 || clients_[i].phase == Phase::waiting) fail(i, "timed out");
@@ -322,8 +296,8 @@ EchoReport Driver::run() {
             if (clients_[i].fd >= 0) on_event(i, events[k].events);
         }
     }
-    report_.total_ms = now_ms() - start;
-    report_.echo_ms = echo_started_ ? now_ms() - echo_start_ : 0;
+    report_.total_ms = monotonic_ms() - start;
+    report_.echo_ms = echo_started_ ? monotonic_ms() - echo_start_ : 0;
     return report_;
 }
 

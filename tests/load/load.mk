@@ -11,7 +11,8 @@
 # Each test prints "[figures] ..." lines; docs/reliability.md collects them.
 
 LOAD_TESTS   := $(wildcard tests/load/*_test.cpp)
-LOAD_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/load/*.cpp)) tests/integration/harness.cpp
+LOAD_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/load/*.cpp)) tests/integration/harness.cpp \
+                $(TEST_SUPPORT_SRCS)
 LEAK_DIR     := build/leak
 VALGRIND_DIR := build/valgrind
 VALGRIND_TESTS := WsLoad.Slow*:WsLoad.ClientsVanishing*:WsLoad.Broken*:RegistryLoad.Sigterm*:RegistryLoad.RegistryHttpSlow*

@@ -66,13 +66,13 @@ TEST_F(RegistryLoad, RegistryHttpUnderKeepAliveLoadWhileServersChurn) {
     std::atomic<size_t> most_entries{0};
     std::string first_bad;
     std::mutex first_bad_mutex;
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     std::vector<std::thread> clients;
     for (int c = 0; c < kConnections; ++c) {
         clients.emplace_back([&] {
             HttpClient client(http_port);
-            const int64_t give_up = load::now_ms() + 60'000;
-            for (int r = 0; (r < kMinRequestsEach || !churn_done) && load::now_ms() < give_up; ++r) {
+            const int64_t give_up = load::monotonic_ms() + 60'000;
+            for (int r = 0; (r < kMinRequestsEach || !churn_done) && load::monotonic_ms() < give_up; ++r) {
                 ++sent;
                 int status = 0;
                 std::string body;
@@ -94,7 +94,7 @@ TEST_F(RegistryLoad, RegistryHttpUnderKeepAliveLoadWhileServersChurn) {
         });
     }
     for (std::thread& t : clients) t.join();
-    int64_t elapsed = load::now_ms() - start;
+    int64_t elapsed = load::monotonic_ms() - start;
     churn.join();
     steady.clear();
     load::Usage peak = sampler.peak();
@@ -158,7 +158,7 @@ TEST_F(RegistryLoad, RegistryHttpSlowAndVanishingClients) {
     }
 
     std::atomic<int> ok{0}, failed{0};
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     std::vector<std::thread> clients;
     for (int c = 0; c < 100; ++c) {
         clients.emplace_back([&] {
@@ -175,7 +175,7 @@ TEST_F(RegistryLoad, RegistryHttpSlowAndVanishingClients) {
         });
     }
     for (std::thread& t : clients) t.join();
-    int64_t served_ms = load::now_ms() - start;
+    int64_t served_ms = load::monotonic_ms() - start;
     const int slow_open_meanwhile = slow.open();
     load::Dripper::Result dripped = slow.finish(408);
     load::Usage peak = sampler.peak();

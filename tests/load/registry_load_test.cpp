@@ -58,15 +58,15 @@ TEST_F(RegistryLoad, SigtermWithFiveHundredClients) {
     servers.pop_back();
 
     std::vector<UniqueFd> clients;
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     for (int i = 0; i < kClients; ++i) {
         clients.push_back(harness::ws_connect(target.port));
         ASSERT_TRUE(clients.back()) << "client " << i;
     }
-    int64_t connect_ms = load::now_ms() - start;
+    int64_t connect_ms = load::monotonic_ms() - start;
     load::Usage loaded = load::usage(target.child.pid());
 
-    start = load::now_ms();
+    start = load::monotonic_ms();
     target.child.signal(SIGTERM);
     int got_1001 = 0, closed_after = 0;
     for (UniqueFd& fd : clients) {
@@ -77,7 +77,7 @@ TEST_F(RegistryLoad, SigtermWithFiveHundredClients) {
         fd.reset();
     }
     std::optional<int> exit_code = target.child.wait_exit(10'000);
-    int64_t stop_ms = load::now_ms() - start;
+    int64_t stop_ms = load::monotonic_ms() - start;
     clients.clear();
 
     Result<json::Value> after = json::parse(harness::read_file(registry()));
@@ -111,7 +111,7 @@ TEST_F(RegistryLoad, TwoHundredServersStartAndStopInRandomOrder) {
     const char* seed_text = std::getenv("LOAD_SEED");
     const unsigned seed = seed_text ? static_cast<unsigned>(std::atoi(seed_text)) : std::random_device{}();
 
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     std::vector<load::Child> servers;
     servers.reserve(kServers);
     for (size_t i = 0; i < kServers; ++i)
@@ -147,7 +147,7 @@ TEST_F(RegistryLoad, TwoHundredServersStartAndStopInRandomOrder) {
             EXPECT_EQ(code, 128 + SIGKILL);
         }
     }
-    int64_t churn_ms = load::now_ms() - start;
+    int64_t churn_ms = load::monotonic_ms() - start;
 
     int status = 0;
     std::string body;

@@ -143,7 +143,7 @@ TEST_F(WsLoad, ClientsVanishingMidHandshakeMidFrameMidClose) {
         {"during a big echo", true, harness::masked_frame(0x82, big)},
     };
     load::PeakSampler sampler(server.child.pid());
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     int vanished = 0;
     for (const Stage& stage : stages) {
         for (int i = 0; i < kEach; ++i) {
@@ -154,7 +154,7 @@ TEST_F(WsLoad, ClientsVanishingMidHandshakeMidFrameMidClose) {
             ++vanished;
         }
     }
-    int64_t vanish_ms = load::now_ms() - start;
+    int64_t vanish_ms = load::monotonic_ms() - start;
     load::EchoPlan plan{server.port, 50, 100};
     load::EchoReport report = load::run_echo(plan);
     figures("vanishing clients", std::to_string(vanished) + " clients vanished (" + std::to_string(kEach) +
@@ -185,14 +185,14 @@ TEST_F(WsLoad, ClientsThatNeverReadAreCappedByMaxOutput) {
         ASSERT_TRUE(greedy.back());
     }
     // Push until no client's socket has taken a byte for a whole second.
-    int64_t start = load::now_ms();
-    for (int64_t last_progress = start; load::now_ms() - last_progress < 1000 && load::now_ms() - start < 60'000;) {
+    int64_t start = load::monotonic_ms();
+    for (int64_t last_progress = start; load::monotonic_ms() - last_progress < 1000 && load::monotonic_ms() - start < 60'000;) {
         for (int i = 0; i < kGreedy; ++i) {
             ssize_t n = ::send(greedy[i].get(), frame.data() + pushed[i] % frame.size(),
                                frame.size() - pushed[i] % frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
             if (n > 0) {
                 pushed[i] += static_cast<uint64_t>(n);
-                last_progress = load::now_ms();
+                last_progress = load::monotonic_ms();
             }
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -218,7 +218,7 @@ TEST_F(WsLoad, ClientsThatNeverReadAreCappedByMaxOutput) {
     if (!load::sanitized()) {
         EXPECT_LE(peak.rss_kib, before.rss_kib + cap_kib + kRssSlackKib);
     }
-    EXPECT_LT(load::now_ms() - start, 60'000) << "the server never stopped reading";
+    EXPECT_LT(load::monotonic_ms() - start, 60'000) << "the server never stopped reading";
     for (UniqueFd& fd : greedy) reset_close(fd);
     expect_no_growth("never-reading clients", server.child.pid(), before);
 }
@@ -258,7 +258,7 @@ TEST_F(WsLoad, BrokenClientsAreClosedWithTheRightCodeOthersServed) {
         {"random bytes", noise, 0},
     };
     int right = 0, total = 0;
-    int64_t start = load::now_ms();
+    int64_t start = load::monotonic_ms();
     std::vector<UniqueFd> clients;
     for (const Fault& fault : faults) {
         clients.clear();
@@ -277,7 +277,7 @@ TEST_F(WsLoad, BrokenClientsAreClosedWithTheRightCodeOthersServed) {
         }
     }
     clients.clear();
-    int64_t broken_ms = load::now_ms() - start;
+    int64_t broken_ms = load::monotonic_ms() - start;
     load::EchoReport report = load::run_echo(load::EchoPlan{server.port, 50, 100});
     figures("broken clients", std::to_string(total) + " broken clients (" + std::to_string(kEach) + " each of " +
                                   std::to_string(std::size(faults)) + " faults), " + std::to_string(right) +

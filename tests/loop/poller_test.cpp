@@ -67,14 +67,57 @@ TEST(Poller, DroppingWriteInterestStopsWritableEvents) {
     EXPECT_EQ(poller.interest(pair.a.get()), loop::kReadable);
 }
 
-TEST(Poller, HangupIsReadable) {
+TEST(Poller, PeerClosingIsHangupAndReadable) {
     auto poller = make_poller();
     SocketPair pair;
     ASSERT_TRUE(poller.watch(pair.a.get(), loop::kReadable).ok());
     pair.b.reset();
     auto ready = poller.wait(1000);
+    ASSERT_TRUE(ready.ok());
     ASSERT_EQ(ready.value().size(), 1u);
+    EXPECT_EQ(ready.value()[0].fd, pair.a.get());
+    EXPECT_EQ(ready.value()[0].ready, loop::kReadable);
+    EXPECT_TRUE(ready.value()[0].hangup);
+}
+
+TEST(Poller, HangupWithUnreadDataIsStillReadable) {
+    auto poller = make_poller();
+    SocketPair pair;
+    ASSERT_TRUE(poller.watch(pair.a.get(), loop::kReadable).ok());
+    ASSERT_EQ(::write(pair.b.get(), "last", 4), 4);
+    pair.b.reset();
+    auto ready = poller.wait(1000);
+    ASSERT_TRUE(ready.ok());
+    ASSERT_EQ(ready.value().size(), 1u);
+    EXPECT_EQ(ready.value()[0].ready, loop::kReadable);
+    EXPECT_TRUE(ready.value()[0].hangup);
+    char got[8];
+    EXPECT_EQ(::read(pair.a.get(), got, sizeof got), 4);  // the data before the hangup is all there
+}
+
+TEST(Poller, HangupIsReportedToAWriteOnlyWatcherAsReadable) {
+    // A connection waiting only to write must still learn that the peer is
+    // gone: the read path is where it finds EOF or the error.
+    auto poller = make_poller();
+    SocketPair pair;
+    ASSERT_TRUE(poller.watch(pair.a.get(), loop::kWritable).ok());
+    pair.b.reset();
+    auto ready = poller.wait(1000);
+    ASSERT_TRUE(ready.ok());
+    ASSERT_EQ(ready.value().size(), 1u);
+    EXPECT_TRUE(ready.value()[0].hangup);
     EXPECT_TRUE(ready.value()[0].ready & loop::kReadable);
+}
+
+TEST(Poller, OpenPeerIsNoHangup) {
+    auto poller = make_poller();
+    SocketPair pair;
+    ASSERT_TRUE(poller.watch(pair.a.get(), loop::kReadable | loop::kWritable).ok());
+    auto ready = poller.wait(1000);
+    ASSERT_TRUE(ready.ok());
+    ASSERT_EQ(ready.value().size(), 1u);
+    EXPECT_EQ(ready.value()[0].ready, loop::kWritable);
+    EXPECT_FALSE(ready.value()[0].hangup);
 }
 
 TEST(Poller, StopWatchingSilencesTheFd) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstddef>
+#include <string>
 
 namespace {
 
@@ -18,6 +19,39 @@ TEST(Buffer, AppendConsumeAndCompact) {
     EXPECT_EQ(buffer.view(), "world" + big);
     buffer.consume(buffer.size());
     EXPECT_TRUE(buffer.empty());
+}
+
+TEST(Buffer, CompactsInPlaceWhenTheDataFitsOnceMovedToTheFront) {
+    net::Buffer buffer;
+    buffer.append("x");
+    const size_t capacity = buffer.capacity();
+    ASSERT_GE(capacity, 16u);
+    const uint8_t* block = buffer.data();  // the data starts at the front of the block
+    std::string first(capacity, 'a');
+    for (size_t i = 0; i < first.size(); ++i) first[i] = static_cast<char>('a' + i % 26);
+    buffer.consume(1);
+    buffer.append(first.substr(0, capacity - 4));  // the buffer is full but for 4 bytes
+    ASSERT_EQ(buffer.capacity(), capacity);
+    buffer.consume(capacity / 2);  // now the data sits at an offset
+    ASSERT_EQ(buffer.data(), block + capacity / 2);
+    const std::string kept = first.substr(capacity / 2, capacity - 4 - capacity / 2);
+    ASSERT_EQ(buffer.view(), kept);
+
+    buffer.append("0123456789");  // does not fit behind the data, fits once moved to the front
+    EXPECT_EQ(buffer.data(), block) << "the data moved to the front of the same block";
+    EXPECT_EQ(buffer.capacity(), capacity) << "compacted, not grown";
+    EXPECT_EQ(buffer.view(), kept + "0123456789");
+}
+
+TEST(Buffer, GrowsWhenCompactingWouldNotMakeRoom) {
+    net::Buffer buffer;
+    buffer.append("x");
+    const size_t capacity = buffer.capacity();
+    buffer.append(std::string(capacity - 1, 'y'));
+    buffer.consume(1);
+    buffer.append("zz");  // capacity - 1 + 2 bytes do not fit in capacity
+    EXPECT_GT(buffer.capacity(), capacity);
+    EXPECT_EQ(buffer.view(), std::string(capacity - 1, 'y') + "zz");
 }
 
 TEST(Buffer, ReserveTailThenCommit) {

@@ -14,6 +14,8 @@
 #include <set>
 #include <string>
 
+#include "base/civil_time.h"
+#include "base/clock.h"
 #include "registry/store.h"
 
 namespace {
@@ -38,8 +40,8 @@ std::set<std::string> names_in(const std::string& folder) {
 }
 
 Entry own_entry(int port) {
-    const int64_t now = registry::now_ms();
-    return Entry{"me", port, "ws://localhost:" + std::to_string(port), ::getpid(), registry::format_time_ms(now)};
+    const int64_t now = base::wall_ms();
+    return Entry{"me", port, "ws://localhost:" + std::to_string(port), ::getpid(), base::format_iso8601_ms(now)};
 }
 
 class RegistryFilesTest : public ::testing::Test {

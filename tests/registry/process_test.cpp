@@ -7,6 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "base/civil_time.h"
+#include "tests/support/processes.h"
+#include "base/clock.h"
 #include "registry/entry.h"
 
 namespace {
@@ -87,19 +90,20 @@ void finish_child(const Child& child) {
     ::waitpid(child.pid, &status, 0);
 }
 
-// A pid that was just in use and is now free (reaped).
-pid_t reaped_pid() {
-    const pid_t pid = ::fork();
-    if (pid == 0) ::_exit(0);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return pid;
+using support::reaped_pid;
+
+TEST(RegistryProcessTest, PidExists) {
+    EXPECT_TRUE(registry::pid_exists(::getpid()));
+    EXPECT_TRUE(registry::pid_exists(1));  // not ours: kill fails with EPERM, which still means it exists
+    EXPECT_FALSE(registry::pid_exists(reaped_pid()));
+    // 0 and negative pids would signal process groups; above INT32_MAX is no pid_t.
+    for (int64_t pid : {int64_t{0}, int64_t{-1}, -int64_t{::getpid()}, int64_t{1} << 31}) EXPECT_FALSE(registry::pid_exists(pid)) << pid;
 }
 
 TEST(RegistryProcessTest, StartTimeOfRunningProcesses) {
     const std::optional<int64_t> own = registry::process_start_ms(::getpid());
     ASSERT_TRUE(own.has_value());
-    EXPECT_LE(*own, registry::now_ms() + registry::kStartSlackMs);
+    EXPECT_LE(*own, base::wall_ms() + registry::kStartSlackMs);
     EXPECT_GT(*own, 1'577'836'800'000);  // after 2020-01-01
     const Child child = start_waiting_child();
     ASSERT_GT(child.pid, 0);
@@ -123,12 +127,12 @@ Value entry_with(Value pid, Value started_at) {
     return entry;
 }
 
-Value at(int64_t unix_ms) { return Value::string(registry::format_time_ms(unix_ms)); }
+Value at(int64_t unix_ms) { return Value::string(base::format_iso8601_ms(unix_ms)); }
 
 TEST(RegistryProcessTest, EntryOfThisProcessIsLiveUnlessItPredatesUs) {
     const int64_t own_start = *registry::process_start_ms(::getpid());
     const Value own_pid = Value::number(::getpid());
-    EXPECT_TRUE(registry::entry_is_live(entry_with(own_pid, at(registry::now_ms()))));
+    EXPECT_TRUE(registry::entry_is_live(entry_with(own_pid, at(base::wall_ms()))));
     EXPECT_TRUE(registry::entry_is_live(entry_with(own_pid, at(own_start))));
     // Written before this process existed: the pid was reused.
     EXPECT_FALSE(registry::entry_is_live(entry_with(own_pid, Value::string("2000-01-01T00:00:00.000Z"))));
@@ -137,7 +141,7 @@ TEST(RegistryProcessTest, EntryOfThisProcessIsLiveUnlessItPredatesUs) {
 }
 
 TEST(RegistryProcessTest, EntryWithoutUsablePidOrTimeIsNotLive) {
-    const Value now = at(registry::now_ms());
+    const Value now = at(base::wall_ms());
     const struct {
         const char* name;
         Value entry;
@@ -152,7 +156,7 @@ TEST(RegistryProcessTest, EntryWithoutUsablePidOrTimeIsNotLive) {
         {"pid_gone", entry_with(Value::number(reaped_pid()), now)},
         {"no_started_at", entry_with(Value::number(::getpid()), Value())},
         {"started_at_garbage", entry_with(Value::number(::getpid()), Value::string("yesterday"))},
-        {"started_at_number", entry_with(Value::number(::getpid()), Value::number(registry::now_ms()))},
+        {"started_at_number", entry_with(Value::number(::getpid()), Value::number(base::wall_ms()))},
     };
     for (const auto& c : kCases) {
         SCOPED_TRACE(c.name);
@@ -168,7 +172,7 @@ TEST(RegistryProcessTest, ZombieIsNotLive) {
     siginfo_t info{};
     ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT), 0);
     const std::optional<registry::ProcessInfo> zombie = registry::inspect_process(pid);
-    EXPECT_FALSE(registry::entry_is_live(entry_with(Value::number(pid), at(registry::now_ms()))));
+    EXPECT_FALSE(registry::entry_is_live(entry_with(Value::number(pid), at(base::wall_ms()))));
     int status = 0;
     ::waitpid(pid, &status, 0);
     ASSERT_TRUE(zombie.has_value());
@@ -176,7 +180,7 @@ TEST(RegistryProcessTest, ZombieIsNotLive) {
 }
 
 TEST(RegistryProcessTest, LiveChildIsLive) {
-    const int64_t before = registry::now_ms();
+    const int64_t before = base::wall_ms();
     const Child child = start_waiting_child();
     ASSERT_GT(child.pid, 0);
     const bool live = registry::entry_is_live(entry_with(Value::number(child.pid), at(before)));
@@ -189,7 +193,7 @@ TEST(RegistryProcessTest, LiveChildIsLive) {
 
 TEST(RegistryProcessTest, InitIsLive) {
     // pid 1 exists everywhere; unprivileged, kill(1, 0) fails with EPERM, which still means "exists".
-    EXPECT_TRUE(registry::entry_is_live(entry_with(Value::number(1), at(registry::now_ms()))));
+    EXPECT_TRUE(registry::entry_is_live(entry_with(Value::number(1), at(base::wall_ms()))));
 }
 
 }  // namespace

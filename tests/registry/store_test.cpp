@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "base/civil_time.h"
+#include "tests/support/processes.h"
+#include "base/clock.h"
 #include "json/reader.h"
 #include "json/writer.h"
 #include "registry/process.h"
@@ -51,9 +54,9 @@ std::set<std::string> names_in(const std::string& folder) {
 }
 
 Entry own_entry(int port, std::string id = "") {
-    const int64_t now = registry::now_ms();
+    const int64_t now = base::wall_ms();
     if (id.empty()) id = registry::make_id(now);
-    return Entry{id, port, "ws://localhost:" + std::to_string(port), ::getpid(), registry::format_time_ms(now)};
+    return Entry{id, port, "ws://localhost:" + std::to_string(port), ::getpid(), base::format_iso8601_ms(now)};
 }
 
 std::vector<int64_t> ports_in(const Value& document) {
@@ -64,14 +67,7 @@ std::vector<int64_t> ports_in(const Value& document) {
     return ports;
 }
 
-// A pid that was just in use and is now free (reaped).
-pid_t reaped_pid() {
-    const pid_t pid = ::fork();
-    if (pid == 0) ::_exit(0);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return pid;
-}
+using support::reaped_pid;
 
 class RegistryStoreTest : public ::testing::Test {
 protected:
@@ -97,7 +93,7 @@ TEST_F(RegistryStoreTest, CreatesFolder0700AndFile0600) {
     const std::string folder = dir_ + "/.peer-plan";
     Store store(folder + "/servers.json");
     const Entry entry{"server-1735946123456-abc123", 54321, "ws://localhost:54321", ::getpid(),
-                      registry::format_time_ms(registry::now_ms())};
+                      base::format_iso8601_ms(base::wall_ms())};
     ASSERT_TRUE(registry::register_entry(store, entry).ok());
     EXPECT_EQ(mode_of(folder), 0700u);
     EXPECT_EQ(mode_of(store.path()), 0600u);
@@ -162,7 +158,7 @@ TEST_F(RegistryStoreTest, EmptyFileIsStartedFreshWithoutWarning) {
 }
 
 TEST_F(RegistryStoreTest, UnknownFieldsAreKept) {
-    const std::string now = registry::format_time_ms(registry::now_ms());
+    const std::string now = base::format_iso8601_ms(base::wall_ms());
     const std::string pid = std::to_string(::getpid());
     const std::string before = "{\n  \"version\": 3,\n  \"servers\": [\n    {\n      \"id\": \"keep\",\n"
                                "      \"port\": 3100,\n      \"pid\": " + pid + ",\n      \"startedAt\": \"" + now +
@@ -359,7 +355,7 @@ TEST_F(RegistryStoreTest, ReplacesTheFileInsteadOfRewritingIt) {
 }
 
 TEST_F(RegistryStoreTest, StaleAndSamePortEntriesAreDroppedOnRegister) {
-    const std::string now = registry::format_time_ms(registry::now_ms());
+    const std::string now = base::format_iso8601_ms(base::wall_ms());
     const std::string pid = std::to_string(::getpid());
     const auto entry = [](std::string id, int port, std::string pid_member, std::string started_at) {
         return "{\"id\": \"" + id + "\", \"port\": " + std::to_string(port) + pid_member + ", \"startedAt\": \"" +
@@ -389,7 +385,7 @@ TEST_F(RegistryStoreTest, StaleAndSamePortEntriesAreDroppedOnRegister) {
 // Finding 12 of issue 10: a server on ::1 must not drop the live entry of
 // one on 127.0.0.1 with the same port; the address comes from the url.
 TEST_F(RegistryStoreTest, EntriesAreKeyedByAddressAndPort) {
-    const std::string now = registry::format_time_ms(registry::now_ms());
+    const std::string now = base::format_iso8601_ms(base::wall_ms());
     const std::string pid = std::to_string(::getpid());
     const auto entry = [&](std::string id, int port, std::string url) {
         return "{\"id\": \"" + id + "\", \"port\": " + std::to_string(port) + (url.empty() ? "" : ", \"url\": \"" + url + "\"") +
@@ -455,7 +451,7 @@ TEST_F(RegistryStoreTest, ConcurrentWritersLoseNothing) {
         }
     };
     const pid_t parent = ::getpid();
-    const std::string started = registry::format_time_ms(registry::now_ms());
+    const std::string started = base::format_iso8601_ms(base::wall_ms());
     run_all([&](int i) {
         const Entry entry{"writer-" + std::to_string(i), 4000 + i, "ws://localhost:" + std::to_string(4000 + i), parent,
                           started};

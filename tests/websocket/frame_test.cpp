@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/ws_frames.h"
 #include "websocket/utf8.h"
 
 namespace {
@@ -22,18 +23,12 @@ constexpr uint64_t kNoLimit = uint64_t{1} << 62;
 std::string text_of(std::span<const uint8_t> bytes) { return std::string(bytes.begin(), bytes.end()); }
 
 // A client frame as a browser sends it: masked, length in the minimal form
-// unless `length_bytes` (0, 2 or 8) forces one.
+// unless `length_bytes` (0, 2 or 8) forces one (tests/support/ws_frames.h).
 Bytes client_frame(uint8_t first_byte, std::string_view payload, std::array<uint8_t, 4> key = kRfcKey,
                    int length_bytes = -1) {
-    if (length_bytes < 0) length_bytes = payload.size() < 126 ? 0 : payload.size() <= 0xffff ? 2 : 8;
-    Bytes frame = {first_byte};
-    if (length_bytes == 0) frame.push_back(static_cast<uint8_t>(0x80 | payload.size()));
-    if (length_bytes == 2) frame.push_back(0x80 | 126);
-    if (length_bytes == 8) frame.push_back(0x80 | 127);
-    for (int i = length_bytes - 1; i >= 0; --i) frame.push_back(static_cast<uint8_t>(uint64_t{payload.size()} >> (8 * i)));
-    frame.insert(frame.end(), key.begin(), key.end());
-    for (size_t i = 0; i < payload.size(); ++i) frame.push_back(static_cast<uint8_t>(payload[i]) ^ key[i % 4]);
-    return frame;
+    const uint32_t mask = uint32_t{key[0]} << 24 | uint32_t{key[1]} << 16 | uint32_t{key[2]} << 8 | key[3];
+    const std::string frame = support::masked_frame(first_byte, payload, mask, length_bytes);
+    return Bytes(frame.begin(), frame.end());
 }
 
 std::string pattern(size_t size) {
