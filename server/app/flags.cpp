@@ -27,6 +27,7 @@ std::string format_duration(int64_t ms) {
 }
 
 std::string format_size(uint64_t bytes) {
+    if (bytes >= (1u << 30) && bytes % (1u << 30) == 0) return std::to_string(bytes >> 30) + "GiB";
     if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + "MiB";
     if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + "KiB";
     return std::to_string(bytes);
@@ -71,8 +72,12 @@ void Flags::add_size(std::string_view name, std::string_view help, uint64_t* tar
              uint64_t n = 0;
              std::string_view unit;
              if (!parse_number(v, &n, &unit)) return "'" + std::string(v) + "' is not a size";
-             uint64_t scale = unit.empty() || unit == "B" ? 1 : unit == "KiB" ? 1024 : unit == "MiB" ? 1u << 20 : 0;
-             if (scale == 0) return "'" + std::string(v) + "': the unit must be B, KiB or MiB";
+             uint64_t scale = unit.empty() || unit == "B" ? 1
+                              : unit == "KiB"            ? 1024
+                              : unit == "MiB"            ? 1u << 20
+                              : unit == "GiB"            ? 1u << 30
+                                                         : 0;
+             if (scale == 0) return "'" + std::string(v) + "': the unit must be B, KiB, MiB or GiB";
              if (n > max / scale || n * scale < min) return range_error(v, min, max) + " bytes";
              *target = n * scale;
              return {};

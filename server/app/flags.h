@@ -17,7 +17,7 @@ public:
     void add_bool(std::string_view name, std::string_view help, bool* target);
     // Integers in [min, max].
     void add_uint(std::string_view name, std::string_view help, uint64_t* target, uint64_t min, uint64_t max);
-    // Byte sizes: "1048576", "64KiB", "16MiB".
+    // Byte sizes: "1048576", "64KiB", "16MiB", "1GiB".
     void add_size(std::string_view name, std::string_view help, uint64_t* target, uint64_t min, uint64_t max);
     // Durations in milliseconds: "250ms", "30s", "2m"; a bare number is seconds.
     void add_duration(std::string_view name, std::string_view help, int64_t* target, int64_t min_ms);

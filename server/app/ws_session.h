@@ -32,6 +32,7 @@ private:
     size_t on_input(std::span<uint8_t> input) noexcept override;
     void on_deadline() noexcept override;
     void on_shutdown() noexcept override;
+    void on_memory_short(net::Shortage why) noexcept override;
 
     size_t handshake(std::span<uint8_t> input) noexcept;
     // Handles one complete frame; false when the connection is failing.
@@ -52,16 +53,20 @@ private:
     void send_close(uint16_t code, std::string_view reason) noexcept;
     void fail(uint16_t code, std::string_view reason) noexcept;
 
+    // Fails with 1013 (over --max-memory) or 1011 (no memory at all).
+    void fail_for_memory(net::Shortage why) noexcept;
+
     enum class Phase : uint8_t { handshake, open, closing, closed };
+    // Ordered so that nothing is padding (see net::Connection).
     const WsConfig& config_;
     std::string refused_;
+    net::Buffer message_;            // the fragmented message's fragments so far
+    uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
+    uint8_t stream_mask_[4] = {};    // its key, turned to the next byte's place
     Phase phase_ = Phase::handshake;
     bool awaiting_pong_ = false;
     websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
-    std::string message_;                                                  // its fragments so far
     websocket::Utf8Validator utf8_;
-    uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
-    uint8_t stream_mask_[4] = {};    // its key, turned to the next byte's place
     bool shutdown_pending_ = false;  // the server is stopping: close once the stream ends
 };
 

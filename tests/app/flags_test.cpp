@@ -66,7 +66,8 @@ TEST(Flags, EachMistakeHasItsMessage) {
         {{"--nope"}, "unknown flag --nope"},
         {{"stray"}, "unexpected argument 'stray'"},
         {{"--yes=1"}, "--yes takes no value"},
-        {{"--max", "2GiB"}, "--max: '2GiB': the unit must be B, KiB or MiB"},
+        {{"--max", "2TiB"}, "--max: '2TiB': the unit must be B, KiB, MiB or GiB"},
+        {{"--max", "2GiB"}, "--max: '2GiB' is outside 16..1048576 bytes"},
         {{"--max", "8"}, "--max: '8' is outside 16..1048576 bytes"},
         {{"--timeout", "5ms"}, "--timeout: '5ms' is shorter than 10ms"},
         {{"--timeout", "1h"}, "--timeout: '1h': the unit must be ms, s or m"},
@@ -87,6 +88,19 @@ TEST(Flags, HelpAndVersion) {
     EXPECT_NE(usage.find("--max VALUE"), std::string::npos);
     EXPECT_NE(usage.find("(default 1KiB)"), std::string::npos);
     EXPECT_NE(usage.find("(default 10s)"), std::string::npos);
+}
+
+TEST(Flags, SizesInGiB) {
+    EXPECT_EQ(app::format_size(uint64_t{1} << 30), "1GiB");
+    EXPECT_EQ(app::format_size(uint64_t{3} << 29), "1536MiB");
+    app::Flags flags;
+    uint64_t size = 0;
+    flags.add_size("memory", "", &size, 1, uint64_t{1} << 40);
+    char name[] = "prog", flag[] = "--memory", value[] = "2GiB";
+    char* argv[] = {name, flag, value};
+    std::string error;
+    EXPECT_EQ(flags.parse(3, argv, &error), app::Flags::Outcome::run) << error;
+    EXPECT_EQ(size, uint64_t{2} << 30);
 }
 
 }  // namespace

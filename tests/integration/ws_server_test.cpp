@@ -401,7 +401,7 @@ TEST(WsServerCommandLine, HelpListsTheLimits) {
     Process p(bin("ws-server"), {"--help"});
     EXPECT_EQ(p.wait_exit(), 0);
     std::string out = p.stdout_text();
-    for (const char* flag : {"--max-message", "--max-header", "--max-output", "--handshake-timeout",
+    for (const char* flag : {"--max-message", "--max-header", "--max-output", "--max-memory", "--handshake-timeout",
                              "--ping-interval", "--close-timeout", "--allow-origin", "--registry"})
         EXPECT_NE(out.find(flag), std::string::npos) << flag;
 }
