@@ -111,8 +111,8 @@ int main(int argc, char** argv) {
     if (!owner_check.ok()) return fail(owner_check.error().message);
     listener.value().set_out_of_descriptors_reply(http::out_of_descriptors_reply());
 
-    net::buffer_memory.limit = options.max_memory;
     net::Limits limits;
+    limits.max_memory = options.max_memory;
     limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
     limits.max_output = options.max_output;
     limits.max_connections = options.max_connections;
@@ -123,7 +123,7 @@ int main(int argc, char** argv) {
                        [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
                            if (options.verbose) app::client_event(fd.get(), "connected");
                            std::string refused = owner_check.value().judge(fd.get());
-                           return std::make_unique<app::WsSession>(s, std::move(fd), config, std::move(refused));
+                           return std::make_unique<app::WsConnection>(s, std::move(fd), config, std::move(refused));
                        });
     if (Status st = server.start(); !st.ok()) return fail(st.error().message);
 

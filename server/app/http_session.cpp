@@ -76,8 +76,8 @@ const std::string& HttpSite::date_header() {
     return date_header_;
 }
 
-HttpSession::HttpSession(net::Server& server, UniqueFd fd, HttpSite& site, std::string refused)
-    : net::Connection(server, std::move(fd)), site_(site), refused_(std::move(refused)) {
+HttpSession::HttpSession(net::Host& host, UniqueFd fd, HttpSite& site, std::string refused)
+    : net::Connection(host, std::move(fd)), site_(site), refused_(std::move(refused)) {
     set_deadline(now_ms() + site_.config.idle_timeout_ms);
 }
 

@@ -38,7 +38,7 @@ class HttpSession final : public net::Connection {
 public:
     // `refused`: the reason this connection is not served (app/owner_check.h),
     // answered with 403 to its first request; empty: served.
-    HttpSession(net::Server& server, UniqueFd fd, HttpSite& site, std::string refused = {});
+    HttpSession(net::Host& host, UniqueFd fd, HttpSite& site, std::string refused = {});
 
 private:
     size_t on_input(std::span<uint8_t> input) noexcept override;

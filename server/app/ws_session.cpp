@@ -1,6 +1,8 @@
 // Message rules on top of the frame codec (RFC 6455 §5.4, §5.5, §7): a
 // continuation needs a message in progress and a new data frame needs none
-// (1002); text is validated as fragments arrive (1007); messages over
+// (1002), checked as soon as a frame's header is in; text is validated as its
+// bytes arrive, inside a frame cut by reads as across fragments, and the
+// connection fails at the first invalid byte (1007); messages over
 // max_message are refused as soon as that is known (1009). Control frames may
 // come between fragments. Echo keeps the opcode and the bytes; a fragmented
 // message is echoed as one frame once complete.
@@ -14,21 +16,29 @@
 #include "app/ws_session.h"
 
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 #include "app/client_log.h"
 #include "base/log.h"
 #include "http/response.h"
-#include "net/server.h"
 
 namespace app {
 
 using websocket::Decode;
 using websocket::Opcode;
 
-WsSession::WsSession(net::Server& server, UniqueFd fd, const WsConfig& config, std::string refused)
-    : net::Connection(server, std::move(fd)), config_(config), refused_(std::move(refused)) {
-    set_deadline(now_ms() + config_.handshake_timeout_ms);
+namespace {
+
+bool is_data(Opcode opcode) {
+    return opcode == Opcode::text || opcode == Opcode::binary || opcode == Opcode::continuation;
+}
+
+}  // namespace
+
+WsSession::WsSession(net::Link& link, const WsConfig& config, std::string refused)
+    : link_(link), config_(config), refused_(std::move(refused)) {
+    link_.set_deadline(link_.now_ms() + config_.handshake_timeout_ms);
 }
 
 size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
@@ -39,9 +49,9 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
     }
     if (phase_ == Phase::open) {
         awaiting_pong_ = false;
-        set_deadline(now_ms() + config_.ping_interval_ms);
+        link_.set_deadline(link_.now_ms() + config_.ping_interval_ms);
     }
-    while (used < input.size() && !closing()) {
+    while (used < input.size() && !link_.closing()) {
         if (stream_left_ > 0) {
             used += pass_on(input.subspan(used));
             continue;
@@ -53,10 +63,12 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         uint64_t room = std::max<uint64_t>(left, 125);
         auto frame = websocket::decode_frame(input.subspan(used), room, websocket::Unmask::later);
         if (frame.status == Decode::need_more) {
+            // What can be judged before the frame is complete is judged now.
+            if (frame.header_in && is_data(frame.opcode) && !judge_partial(input.subspan(used), frame)) break;
             // Until its header is complete a frame may yet be streamed, so
             // only then is room for all of it worth asking for.
             if (start_stream(input.subspan(used), frame)) used = input.size();
-            else if (frame.header_in) expect_input(frame.frame_size);
+            else if (frame.header_in) link_.expect_input(frame.frame_size);
             break;
         }
         if (frame.status == Decode::bad) {
@@ -78,24 +90,24 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
     if (!refused_.empty()) {  // whatever was asked: the same answer, before the upgrade
         std::string response;
         http::append_error(response, 403, refused_, false);
-        write(response);
-        close_after_flush();
+        link_.write(response);
+        link_.close_after_flush();
         return input.size();
     }
     if (parsed.status == http::Parse::bad) {
         std::string problem = http::describe(parsed);
         std::string response;
         http::append_error(response, parsed.http_status, problem, false);
-        write(response);
-        client_event(fd(), "handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
-        close_after_flush();
+        link_.write(response);
+        client_event(link_.fd(), "handshake refused: " + std::to_string(parsed.http_status) + " " + problem);
+        link_.close_after_flush();
         return input.size();
     }
     auto answer = websocket::answer_handshake(request, config_.policy);
-    write(answer.response);
+    link_.write(answer.response);
     if (answer.status != 101) {
-        client_event(fd(), "handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
-        close_after_flush();
+        client_event(link_.fd(), "handshake refused: " + std::to_string(answer.status) + " " + answer.problem);
+        link_.close_after_flush();
         return input.size();
     }
     phase_ = Phase::open;
@@ -121,7 +133,7 @@ bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
     return true;
 }
 
-bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
+bool WsSession::check_sequence(const websocket::DecodeResult& frame) noexcept {
     const bool continuing = message_opcode_ != Opcode::continuation;
     if (frame.opcode == Opcode::continuation && !continuing) {
         fail(1002, "continuation frame without a message to continue");
@@ -131,12 +143,49 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
         fail(1002, "new data frame before the fragmented message finished");
         return false;
     }
-    const Opcode opcode = continuing ? message_opcode_ : frame.opcode;
-    if (continuing && message_.size() + frame.payload.size() > config_.max_message) {
-        fail(1009, "message exceeds the size limit");
-        return false;
+    return true;
+}
+
+bool WsSession::judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept {
+    const uint64_t payload_size = frame.frame_size - static_cast<uint64_t>(frame.payload.data() - in.data());
+    return check_sequence(frame) && check_size(payload_size) && check_text_so_far(frame);
+}
+
+bool WsSession::check_size(uint64_t payload_size) noexcept {
+    if (message_.size() + payload_size <= config_.max_message) return true;
+    fail(1009, "message exceeds the size limit");
+    return false;
+}
+
+bool WsSession::check_text_so_far(const websocket::DecodeResult& frame) noexcept {
+    const Opcode opcode = frame.opcode == Opcode::continuation ? message_opcode_ : frame.opcode;
+    if (opcode != Opcode::text) return true;
+    // The payload is still masked (it is unmasked to its echo's place once
+    // complete), so it is checked through a small copy; this path is taken
+    // only by text frames that arrive in more than one read.
+    uint8_t chunk[256];
+    while (text_checked_ < frame.payload.size()) {
+        const size_t n = std::min(sizeof chunk, frame.payload.size() - text_checked_);
+        for (size_t i = 0; i < n; ++i)
+            chunk[i] = frame.payload[text_checked_ + i] ^ frame.mask[(text_checked_ + i) % 4];
+        text_checked_ += static_cast<uint32_t>(n);
+        if (!utf8_.feed(chunk, n)) {
+            fail(1007, "text message is not valid UTF-8");
+            return false;
+        }
     }
-    if (opcode == Opcode::text && !utf8_.feed(frame.payload.data(), frame.payload.size())) {
+    return true;
+}
+
+bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
+    if (!check_sequence(frame)) return false;
+    const bool continuing = message_opcode_ != Opcode::continuation;
+    const Opcode opcode = continuing ? message_opcode_ : frame.opcode;
+    if (!check_size(frame.payload.size())) return false;
+    // What arrived in earlier reads was checked then (check_text_so_far).
+    const size_t checked = std::exchange(text_checked_, 0);
+    assert(checked <= frame.payload.size());
+    if (opcode == Opcode::text && !utf8_.feed(frame.payload.data() + checked, frame.payload.size() - checked)) {
         fail(1007, "text message is not valid UTF-8");
         return false;
     }
@@ -178,22 +227,24 @@ void WsSession::on_close_frame(std::span<const uint8_t> payload) noexcept {
     // this is the answer. Either way the server closes TCP first (§7.1.1).
     if (phase_ == Phase::open) send_close(close.code, {});
     phase_ = Phase::closed;
-    close_after_flush();
+    link_.close_after_flush();
 }
 
 void WsSession::send_frame(Opcode opcode, std::span<const uint8_t> payload) noexcept {
     uint8_t header[websocket::kMaxHeaderSize];
     size_t header_size = websocket::write_header(header, opcode, payload.size());
-    write({reinterpret_cast<const char*>(header), header_size},
+    link_.write({reinterpret_cast<const char*>(header), header_size},
           {reinterpret_cast<const char*>(payload.data()), payload.size()});
 }
 
 uint8_t* WsSession::echo_at(uint8_t* natural) noexcept {
     // Right after the echo before it in this input, so the echoes of one read
     // lie end to end and leave in one piece; the first one of a callback goes
-    // where the input lies. (An earlier echo always ends before `natural`: the
-    // test only guards that.)
-    uint8_t* end = in_place_end();
+    // where the input lies. An earlier echo always ends at or before
+    // `natural`: each echo is no longer than the input it answers (checked in
+    // debug builds).
+    uint8_t* end = link_.in_place_end();
+    assert((end == nullptr || end <= natural) && "echo_at: an earlier echo overlaps this input");
     return end != nullptr && end <= natural ? end : natural;
 }
 
@@ -229,14 +280,14 @@ bool WsSession::start_stream(std::span<uint8_t> in, const websocket::DecodeResul
     // first we would stop reading it mid-frame while it waits to finish
     // sending. Such a frame is buffered whole and echoed at once, as text is.
     if (phase_ != Phase::open || !frame.header_in || !frame.fin || frame.opcode != Opcode::binary ||
-        message_opcode_ != Opcode::continuation || frame.frame_size >= output_room())
+        message_opcode_ != Opcode::continuation || frame.frame_size >= link_.output_room())
         return false;
     const size_t client_header = static_cast<size_t>(frame.payload.data() - in.data());
     const uint64_t size = frame.frame_size - client_header;
     uint8_t* at = echo_at(in.data() + 4);  // our header is the client's without the key
     const size_t header = websocket::write_header(at, Opcode::binary, size);
     websocket::unmask(at + header, frame.payload, frame.mask);
-    write_in_place({at, header + frame.payload.size()});
+    link_.write_in_place({at, header + frame.payload.size()});
     stream_left_ = size - frame.payload.size();
     std::copy_n(frame.mask, 4, stream_mask_);
     advance(stream_mask_, frame.payload.size());
@@ -247,7 +298,7 @@ size_t WsSession::pass_on(std::span<uint8_t> in) noexcept {
     const size_t n = static_cast<size_t>(std::min<uint64_t>(stream_left_, in.size()));
     uint8_t* at = echo_at(in.data());
     websocket::unmask(at, in.first(n), stream_mask_);
-    write_in_place({at, n});
+    link_.write_in_place({at, n});
     advance(stream_mask_, n);
     stream_left_ -= n;
     if (stream_left_ == 0 && std::exchange(shutdown_pending_, false)) on_shutdown();
@@ -258,7 +309,7 @@ void WsSession::echo_in_place(Opcode opcode, std::span<uint8_t> payload) noexcep
     // unmask_for_echo() left room for the header in front of the payload.
     uint8_t* start = payload.data() - websocket::header_size(payload.size());
     const size_t header = websocket::write_header(start, opcode, payload.size());
-    write_in_place({start, header + payload.size()});
+    link_.write_in_place({start, header + payload.size()});
 }
 
 void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
@@ -267,12 +318,12 @@ void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
 }
 
 void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
-    client_event(fd(), "closing connection with " + std::to_string(code) + ": " + std::string(reason));
+    client_event(link_.fd(), "closing connection with " + std::to_string(code) + ": " + std::string(reason));
     if (phase_ == Phase::open) send_close(code, reason);
     phase_ = Phase::closed;
     message_.clear();
     message_.release();  // what it held goes back now, not when the peer is gone
-    close_after_flush();
+    link_.close_after_flush();
 }
 
 void WsSession::on_memory_short(net::Shortage why) noexcept { fail_for_memory(why); }
@@ -288,39 +339,40 @@ void WsSession::on_deadline() noexcept {
         std::string response;
         http::append_error(response, 408, "no complete handshake within " +
                                               std::to_string(config_.handshake_timeout_ms) + " ms", false);
-        write(response);
+        link_.write(response);
         phase_ = Phase::closed;
-        return close_after_flush();
+        return link_.close_after_flush();
     }
     case Phase::open:
         if (stream_left_ > 0) {  // no ping fits inside the echo being streamed; wait as long again
             // awaiting_pong_ marks the first interval gone, as after a ping; any input clears it.
-            if (!std::exchange(awaiting_pong_, true)) return set_deadline(now_ms() + config_.ping_interval_ms);
-            client_event(fd(), "client stalled inside a frame; closing");
-            return abort();
+            if (!std::exchange(awaiting_pong_, true))
+                return link_.set_deadline(link_.now_ms() + config_.ping_interval_ms);
+            client_event(link_.fd(), "client stalled inside a frame; closing");
+            return link_.abort();
         }
-        if (awaiting_pong_ && output_pending() > 0)
-            return fail(1001, "client stopped reading (" + std::to_string(output_pending()) + " bytes queued)");
+        if (awaiting_pong_ && link_.output_pending() > 0)
+            return fail(1001, "client stopped reading (" + std::to_string(link_.output_pending()) + " bytes queued)");
         if (awaiting_pong_) return fail(1001, "no answer to ping");
         awaiting_pong_ = true;
         send_frame(Opcode::ping, {});
-        set_deadline(now_ms() + config_.ping_interval_ms);
+        link_.set_deadline(link_.now_ms() + config_.ping_interval_ms);
         return;
     case Phase::closing:
     case Phase::closed:
-        return abort();
+        return link_.abort();
     }
 }
 
 void WsSession::on_shutdown() noexcept {
-    if (phase_ != Phase::open) return abort();
+    if (phase_ != Phase::open) return link_.abort();
     if (stream_left_ > 0) {  // no close frame fits inside the echo being streamed: after it
         shutdown_pending_ = true;
         return;
     }
     send_close(1001, "server shutting down");
     phase_ = Phase::closing;
-    set_deadline(now_ms() + config_.close_timeout_ms);
+    link_.set_deadline(link_.now_ms() + config_.close_timeout_ms);
 }
 
 }  // namespace app

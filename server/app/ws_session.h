@@ -1,12 +1,18 @@
 // One WebSocket client of ws-server: the opening handshake, then RFC 6455
 // message handling with echo, pings for idle clients and the close handshake.
+// WsSession is the protocol alone: it talks to its connection through
+// net::Link, so tests drive it without a socket (tests/app/ws_session_test.cpp);
+// WsConnection is it on a real net::Connection.
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "http/request_parser.h"
+#include "net/buffer.h"
 #include "net/connection.h"
+#include "net/link.h"
 #include "websocket/frame.h"
 #include "websocket/handshake.h"
 #include "websocket/utf8.h"
@@ -22,22 +28,37 @@ struct WsConfig {
     websocket::HandshakePolicy policy;
 };
 
-class WsSession final : public net::Connection {
+class WsSession {
 public:
     // `refused`: the reason this connection is not served (app/owner_check.h),
     // answered with 403 to its upgrade request; empty: served.
-    WsSession(net::Server& server, UniqueFd fd, const WsConfig& config, std::string refused = {});
+    WsSession(net::Link& link, const WsConfig& config, std::string refused = {});
+
+    // net::Connection's callbacks (see there): all unhandled input, returns how
+    // much was handled; the deadline passed; the server is stopping.
+    size_t on_input(std::span<uint8_t> input) noexcept;
+    void on_deadline() noexcept;
+    void on_shutdown() noexcept;
+    // The connection could not keep input for lack of memory: close with 1013
+    // (over --max-memory) or 1011 (none to be had).
+    void on_memory_short(net::Shortage why) noexcept;
 
 private:
-    size_t on_input(std::span<uint8_t> input) noexcept override;
-    void on_deadline() noexcept override;
-    void on_shutdown() noexcept override;
-    void on_memory_short(net::Shortage why) noexcept override;
-
     size_t handshake(std::span<uint8_t> input) noexcept;
     // Handles one complete frame; false when the connection is failing.
     bool on_frame(const websocket::DecodeResult& frame) noexcept;
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
+    // A data frame whose header is in (at the start of `in`) but not all its
+    // payload: what can be judged already is, in the order used for a whole
+    // frame, so a rule broken gives the same close however the input is cut.
+    bool judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept;
+    // The fragmentation rules (1002).
+    bool check_sequence(const websocket::DecodeResult& frame) noexcept;
+    // The message with this frame's payload fits in max_message (else 1009).
+    bool check_size(uint64_t payload_size) noexcept;
+    // For a text frame still arriving: validates the payload that has come
+    // (still masked) beyond what was checked already (1007 at the first bad byte).
+    bool check_text_so_far(const websocket::DecodeResult& frame) noexcept;
     void on_close_frame(std::span<const uint8_t> payload) noexcept;
     void send_frame(websocket::Opcode opcode, std::span<const uint8_t> payload) noexcept;
     // Where the echo of input starting at `natural` goes: right after the
@@ -58,16 +79,34 @@ private:
 
     enum class Phase : uint8_t { handshake, open, closing, closed };
     // Ordered so that nothing is padding (see net::Connection).
+    net::Link& link_;
     const WsConfig& config_;
     std::string refused_;
     net::Buffer message_;            // the fragmented message's fragments so far
     uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
-    uint8_t stream_mask_[4] = {};    // its key, turned to the next byte's place
+    // Payload bytes of the text frame still arriving that utf8_ has seen (a
+    // buffered frame is under max_message, at most 1 GiB).
+    uint32_t text_checked_ = 0;
+    uint8_t stream_mask_[4] = {};    // the streamed frame's key, turned to the next byte's place
     Phase phase_ = Phase::handshake;
     bool awaiting_pong_ = false;
     websocket::Opcode message_opcode_ = websocket::Opcode::continuation;  // of the fragmented message, if any
     websocket::Utf8Validator utf8_;
     bool shutdown_pending_ = false;  // the server is stopping: close once the stream ends
+};
+
+class WsConnection final : public net::Connection {
+public:
+    WsConnection(net::Host& host, UniqueFd fd, const WsConfig& config, std::string refused = {})
+        : net::Connection(host, std::move(fd)), session_(*this, config, std::move(refused)) {}
+
+private:
+    size_t on_input(std::span<uint8_t> input) noexcept override { return session_.on_input(input); }
+    void on_deadline() noexcept override { session_.on_deadline(); }
+    void on_shutdown() noexcept override { session_.on_shutdown(); }
+    void on_memory_short(net::Shortage why) noexcept override { session_.on_memory_short(why); }
+
+    WsSession session_;
 };
 
 }  // namespace app

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <string>
 
 namespace loop {
@@ -65,9 +67,26 @@ void EventLoop::forget(int fd) noexcept {
     handlers_[fd] = nullptr;
 }
 
-void EventLoop::every(int64_t interval_ms, std::function<void()> tick) {
+void EventLoop::retire(int fd, std::unique_ptr<Handler> handler) noexcept {
+    forget(fd);
+    retired_.push_back(std::move(handler));
+}
+
+void EventLoop::defer(std::function<void()> fn) { deferred_.push_back(std::move(fn)); }
+
+TimerId EventLoop::every(int64_t interval_ms, std::function<void()> tick) {
     interval_ms = std::max<int64_t>(interval_ms, 1);
-    timers_.push_back(Timer{interval_ms, monotonic_ms() + interval_ms, std::move(tick)});
+    timers_.push_back(Timer{++last_timer_, interval_ms, monotonic_ms() + interval_ms, std::move(tick)});
+    return last_timer_;
+}
+
+void EventLoop::cancel(TimerId timer) noexcept {
+    // Marked here, erased after the timers run: a tick may cancel any timer.
+    for (Timer& t : timers_) {
+        if (t.id != timer) continue;
+        t.tick = nullptr;
+        t.due_ms = INT64_MAX;
+    }
 }
 
 Status EventLoop::on_signal(int signo, std::function<void(int)> on_signal) {
@@ -92,19 +111,55 @@ void EventLoop::dispatch_signals() noexcept {
 }
 
 int EventLoop::next_timeout() const noexcept {
-    if (timers_.empty()) return -1;
-    int64_t due = timers_.front().due_ms;
+    int64_t due = INT64_MAX;
     for (const Timer& t : timers_) due = std::min(due, t.due_ms);
+    if (due == INT64_MAX) return -1;
     return static_cast<int>(std::clamp<int64_t>(due - monotonic_ms(), 0, 60'000));
 }
 
+bool EventLoop::timer_due() const noexcept {
+    for (const Timer& t : timers_)
+        if (t.tick && now_ms_ >= t.due_ms) return true;
+    return false;
+}
+
 void EventLoop::run_due_timers() noexcept {
-    for (Timer& t : timers_) {
-        if (now_ms_ < t.due_ms) continue;
+    // By index, on a copy of the tick: a tick may add or cancel timers.
+    for (size_t i = 0; i < timers_.size(); ++i) {
+        Timer& t = timers_[i];
+        if (!t.tick || now_ms_ < t.due_ms) continue;
         // Skip missed ticks rather than firing a burst after a stall.
         t.due_ms = now_ms_ + t.interval_ms;
-        t.tick();
+        std::function<void()> tick = t.tick;
+        tick();
     }
+    std::erase_if(timers_, [](const Timer& t) { return !t.tick; });
+}
+
+void EventLoop::dispatch(std::span<const Event> events) noexcept {
+    for (const Event& event : events) {
+        if (event.fd == signal_read_.get()) {
+            dispatch_signals();
+            continue;
+        }
+        Handler* handler = static_cast<size_t>(event.fd) < handlers_.size() ? handlers_[event.fd] : nullptr;
+        if (handler) handler->on_event(event);
+    }
+}
+
+void EventLoop::end_batch() noexcept {
+    // Moved out first: a handler's destructor may retire another one.
+    auto retired = std::move(retired_);
+    retired_.clear();
+    // Descriptors first, then the objects: out of descriptors (EMFILE), the
+    // retired ones are the only ones to be had, and a destructor may need one
+    // (the sanitizers' checks of a vtable open a pipe).
+    for (auto& handler : retired)
+        if (handler) handler->on_retired();
+    retired.clear();
+    auto deferred = std::move(deferred_);
+    deferred_.clear();
+    for (auto& fn : deferred) fn();
 }
 
 Status EventLoop::run() noexcept {
@@ -113,16 +168,19 @@ Status EventLoop::run() noexcept {
         auto ready = poller_.wait(next_timeout());
         if (!ready.ok()) return ready.error();
         now_ms_ = monotonic_ms();
-        for (const Event& event : ready.value()) {
-            if (event.fd == signal_read_.get()) {
-                dispatch_signals();
-                continue;
-            }
-            Handler* handler = static_cast<size_t>(event.fd) < handlers_.size() ? handlers_[event.fd] : nullptr;
-            if (handler) handler->on_event(event);
+        std::span<const Event> events = ready.value();
+        if (events.empty() && timer_due()) {
+            // The wait ended without events and a deadline may be judged: after
+            // a stop and continue (SIGSTOP, SIGCONT: the wait fails with EINTR)
+            // or a long stall, input may be waiting that arrived in time. It is
+            // read first, so a client whose pong came is not timed out for it.
+            ready = poller_.wait(0);
+            if (!ready.ok()) return ready.error();
+            events = ready.value();
         }
+        dispatch(events);
         run_due_timers();
-        if (after_batch_) after_batch_();
+        end_batch();
     }
     return Ok{};
 }

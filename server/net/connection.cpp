@@ -8,11 +8,18 @@
 #include <cerrno>
 #include <cstring>
 
-#include "net/server.h"
 
 namespace net {
 
-int64_t Connection::now_ms() const { return server_.loop().now_ms(); }
+int64_t Connection::now_ms() const { return host_.loop().now_ms(); }
+
+Status Connection::start() noexcept {
+    Status st = host_.loop().watch(fd_.get(), loop::kReadable, this);
+    if (!st.ok()) return st;
+    interest_ = loop::kReadable;
+    flush();
+    return Ok{};
+}
 
 void Connection::on_event(const loop::Event& event) noexcept {
     // Writable needs nothing but the flush() that follows every event.
@@ -25,7 +32,8 @@ void Connection::on_readable() noexcept {
     // Read into the shared scratch unless part of a message is already waiting.
     active_ = true;
     const bool fresh = in_.empty();
-    size_t room = Server::kReadChunk;
+    std::span<uint8_t> scratch = host_.read_buffer();
+    size_t room = scratch.size();
     if (!fresh) {
         // The buffer grows with the bytes that arrive, never with what a header
         // announces: a read asks for no more than is waiting already (at least
@@ -35,7 +43,7 @@ void Connection::on_readable() noexcept {
         const size_t needed = input_hint_ > in_.size() ? input_hint_ - in_.size() : 0;
         room = std::clamp(needed, kMinRead, std::max(in_.size(), kMinRead));
     }
-    uint8_t* into = fresh ? server_.read_scratch() : in_.reserve_tail(room, Growth::limited);
+    uint8_t* into = fresh ? scratch.data() : in_.reserve_tail(room, Growth::limited);
     if (into == nullptr) return on_memory_short(buffer_memory.refused);
     ssize_t n = ::recv(fd_.get(), into, room, 0);
     if (n == 0) {
@@ -57,7 +65,15 @@ void Connection::on_readable() noexcept {
 void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
     std::span<uint8_t> input = fresh.empty() ? in_.span() : fresh;
     input_hint_ = 0;
+    assert(in_place_ == nullptr && "write_in_place: nothing is left from an earlier callback");
+#ifndef NDEBUG
+    input_begin_ = input.data();
+    input_end_ = input.data() + input.size();
+#endif
     size_t used = on_input(input);
+#ifndef NDEBUG
+    input_begin_ = input_end_ = nullptr;  // the input is not the protocol's any more
+#endif
     if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
     if (!fresh.empty()) {
         if (used < input.size() && !in_.append(input.data() + used, input.size() - used, Growth::limited))
@@ -70,19 +86,19 @@ void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
     // That input is not read further meanwhile, so it is not held against
     // max_input: pipelined requests wait instead of costing the connection.
     input_deferred_ = !in_.empty() && (output_full() || producing_);
-    if (!input_deferred_ && in_.size() > server_.limits().max_input) {
+    if (!input_deferred_ && in_.size() > host_.limits().max_input) {
         // The protocol refuses oversized messages itself; this is the backstop.
         on_peer_gone("input limit exceeded");
         abort();
     }
 }
 
-bool Connection::output_full() const { return out_.size() >= server_.limits().max_output; }
+bool Connection::output_full() const { return out_.size() >= host_.limits().max_output; }
 
 size_t Connection::output_room() const {
     // What this callback wrote in place may yet land in out_ too.
     const size_t queued = out_.size() + (in_place_ ? in_place_size_ : 0);
-    const size_t limit = server_.limits().max_output;
+    const size_t limit = host_.limits().max_output;
     return queued < limit ? limit - queued : 0;
 }
 
@@ -92,7 +108,8 @@ void Connection::on_memory_short(Shortage) noexcept {
 }
 
 void Connection::read_and_discard() noexcept {
-    ssize_t n = ::recv(fd_.get(), server_.read_scratch(), Server::kReadChunk, 0);
+    std::span<uint8_t> scratch = host_.read_buffer();
+    ssize_t n = ::recv(fd_.get(), scratch.data(), scratch.size(), 0);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) abort();
 }
 
@@ -179,7 +196,7 @@ void Connection::flush() noexcept {
         if (state_ == State::flushing) {
             ::shutdown(fd_.get(), SHUT_WR);
             state_ = State::lingering;
-            deadline_ms_ = now_ms() + server_.limits().linger_ms;
+            deadline_ms_ = now_ms() + host_.limits().linger_ms;
         }
     }
     update_interest();
@@ -207,7 +224,7 @@ void Connection::update_interest() noexcept {
     uint8_t want = output_full() || producing_ ? 0 : loop::kReadable;
     if (!out_.empty() || (producing_ && state_ == State::open)) want |= loop::kWritable;
     if (want == interest_) return;
-    Status st = server_.loop().watch(fd_.get(), want, this);
+    Status st = host_.loop().watch(fd_.get(), want, this);
     if (!st.ok()) return abort();
     interest_ = want;
 }
@@ -216,7 +233,7 @@ void Connection::close_after_flush() {
     if (state_ != State::open) return;
     state_ = State::flushing;
     producing_ = false;  // what is queued is the last of it
-    deadline_ms_ = now_ms() + server_.limits().linger_ms;
+    deadline_ms_ = now_ms() + host_.limits().linger_ms;
     in_.clear();
     in_.release();
 }
@@ -225,7 +242,7 @@ void Connection::abort() {
     if (state_ == State::dead) return;
     state_ = State::dead;
     in_place_ = nullptr;
-    server_.remove(*this);
+    host_.remove(*this);
 }
 
 void Connection::expire(int64_t now_ms) noexcept {

@@ -1,6 +1,7 @@
 // One accepted TCP connection: its socket, what it has read but not yet
 // handled, and what it has written but the kernel has not yet taken. The
-// protocol (WebSocket, HTTP) is a subclass that sees bytes, never the socket.
+// protocol (WebSocket, HTTP) is a subclass that sees bytes, never the socket;
+// it sees its server only as a net::Host (loop, limits, read buffer, removal).
 //
 // Reads land in a buffer shared by all connections and only an unfinished
 // remainder is kept per connection; writes made during a callback are sent
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -17,42 +19,47 @@
 #include "base/unique_fd.h"
 #include "loop/event_loop.h"
 #include "net/buffer.h"
+#include "net/host.h"
+#include "net/link.h"
 
 namespace net {
 
-class Server;
-
-class Connection : public loop::Handler {
+class Connection : public loop::Handler, public Link {
 public:
-    Connection(Server& server, UniqueFd fd) : server_(server), fd_(std::move(fd)) {}
+    Connection(Host& host, UniqueFd fd) : host_(host), fd_(std::move(fd)) {}
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
-    virtual ~Connection() = default;
 
-    int fd() const { return fd_.get(); }
-    bool closing() const { return state_ != State::open; }
-    size_t output_pending() const { return out_.size(); }
+    int fd() const final { return fd_.get(); }
+    bool closing() const final { return state_ != State::open; }
+    size_t output_pending() const final { return out_.size(); }
     // The output backlog has reached max_output: a protocol that can answer a
     // little input with a lot of output stops handling input until it drains.
     bool output_full() const;
     // Bytes that can still be queued, this callback's included, before output_full().
-    size_t output_room() const;
+    size_t output_room() const final;
 
     // Queues bytes for the peer; sent when the current callback returns.
-    void write(std::string_view bytes);
+    void write(std::string_view bytes) final;
     void write(const void* data, size_t size) { write({static_cast<const char*>(data), size}); }
     // A header and a body: a large body goes to the kernel at once, straight
     // from where it lies (one sendmsg), and only what it does not take is
     // copied. So this one can find the peer gone and abort() at once.
-    void write(std::string_view head, std::string_view body);
+    void write(std::string_view head, std::string_view body) final;
     // Queues `bytes`, which lie in the input being handled, without copying
     // them: they go out from where they lie when the callback returns (only
     // what the kernel does not take is copied). Bytes that start where the
     // ones queued this way before them end join them, so a protocol that lays
     // its answers end to end in the input sends them in one piece; others
-    // cost a copy of what came before.
-    void write_in_place(std::span<uint8_t> bytes) {
+    // cost a copy of what came before. What the caller promises (inside the
+    // input of this callback, never before what it queued already) is
+    // checked by assert in debug and sanitizer builds.
+    void write_in_place(std::span<uint8_t> bytes) final {
         if (state_ != State::open || bytes.empty()) return;
+        assert(bytes.data() >= input_begin_ && bytes.data() + bytes.size() <= input_end_ &&
+               "write_in_place: the bytes must lie in the input of this callback");
+        assert((in_place_ == nullptr || bytes.data() >= in_place_end()) &&
+               "write_in_place: the bytes must not start before the ones queued already");
         if (in_place_end() == bytes.data()) {
             in_place_size_ += static_cast<uint32_t>(bytes.size());
             return;
@@ -63,11 +70,13 @@ public:
     }
     // Where the bytes queued with write_in_place() in this callback end; null
     // if there are none.
-    uint8_t* in_place_end() const { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
+    uint8_t* in_place_end() const final { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
     // The unfinished message needs `total` bytes of input in all: the next
     // reads ask for no more than the rest, so the buffer empties when it
     // completes. The buffer still grows only with what arrives.
-    void expect_input(size_t total) { input_hint_ = static_cast<uint32_t>(std::min<size_t>(total, UINT32_MAX)); }
+    void expect_input(size_t total) final {
+        input_hint_ = static_cast<uint32_t>(std::min<size_t>(total, UINT32_MAX));
+    }
     // A protocol that produces a long answer piecemeal (a file as the socket
     // drains) turns this on: while it is on, on_output_room() is called
     // whenever less than kOutputLowMark waits to be sent, and input is
@@ -91,16 +100,25 @@ public:
     // Sends what is queued, then half-closes and discards input until the peer
     // closes or the linger time passes (so a final close frame or error body is
     // not lost to a reset). Further input is not given to the protocol.
-    void close_after_flush();
-    void abort();  // drop the connection now
+    void close_after_flush() final;
+    void abort() final;  // drop the connection now
 
     // The protocol's deadline (handshake, ping, close timeout); 0 = none.
-    void set_deadline(int64_t monotonic_ms) { deadline_ms_ = monotonic_ms; }
+    void set_deadline(int64_t monotonic_ms) final { deadline_ms_ = monotonic_ms; }
     int64_t deadline() const { return deadline_ms_; }
+    int64_t now_ms() const final;
 
+    // Called by the host once it owns the connection: starts reading.
+    Status start() noexcept;
     void on_event(const loop::Event& event) noexcept final;
-    void flush() noexcept;      // called by the Server after every callback it makes
+    void on_retired() noexcept final { fd_.reset(); }  // the batch is over: the number may be reused
+    void flush() noexcept;      // called by the host after every callback it makes
     void expire(int64_t now_ms) noexcept;
+    // The server is stopping: the protocol's goodbye, then flush().
+    void shut_down() noexcept {
+        on_shutdown();
+        flush();
+    }
     // Called every tick: buffers are freed after a whole tick without input,
     // so busy connections keep theirs and idle ones cost almost nothing.
     void release_idle_buffers() noexcept {
@@ -124,11 +142,9 @@ protected:
     // The protocol says so and closes (WebSocket: 1013 or 1011); by default
     // the connection is dropped.
     virtual void on_memory_short(Shortage why) noexcept;
-    Server& server() { return server_; }
-    int64_t now_ms() const;
+    Host& host() { return host_; }
 
 private:
-    friend class Server;
     enum class State : uint8_t { open, flushing, lingering, dead };
     void on_readable() noexcept;
     void offer_input(std::span<uint8_t> fresh) noexcept;  // empty: what waits in in_
@@ -143,7 +159,7 @@ private:
 
     // Ordered so that nothing is padding: every idle client costs sizeof its
     // session and nothing more (docs/benchmarks.md, memory).
-    Server& server_;
+    Host& host_;
     UniqueFd fd_;
     State state_ = State::open;
     uint8_t interest_ = 0;
@@ -156,6 +172,10 @@ private:
     uint32_t input_hint_ = 0;      // bytes the unfinished message needs in all (0: unknown)
     uint32_t in_place_size_ = 0;
     uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends
+#ifndef NDEBUG
+    const uint8_t* input_begin_ = nullptr;  // the input being offered, for the asserts
+    const uint8_t* input_end_ = nullptr;
+#endif
 };
 
 }  // namespace net

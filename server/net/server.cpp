@@ -16,11 +16,18 @@ Server::Server(loop::EventLoop& loop, Listener listener, Limits limits, Factory 
     ::signal(SIGPIPE, SIG_IGN);
 }
 
+Server::~Server() {
+    loop_.cancel(sweep_timer_);
+    if (listener_.fd() >= 0) loop_.forget(listener_.fd());
+    for (auto& connection : by_fd_)
+        if (connection) loop_.forget(connection->fd());
+}
+
 Status Server::start() {
+    buffer_memory.limit = limits_.max_memory;
     Status st = loop_.watch(listener_.fd(), loop::kReadable, this);
     if (!st.ok()) return st;
-    loop_.every(limits_.tick_ms, [this] { sweep(); });
-    loop_.after_batch([this] { after_batch(); });
+    sweep_timer_ = loop_.every(limits_.tick_ms, [this] { sweep(); });
     return Ok{};
 }
 
@@ -43,53 +50,51 @@ void Server::on_event(const loop::Event&) noexcept {
         int raw = fd.get();
         auto connection = factory_(*this, std::move(fd));
         if (static_cast<size_t>(raw) >= by_fd_.size()) by_fd_.resize(raw + 1);
-        Status st = loop_.watch(raw, loop::kReadable, connection.get());
-        if (!st.ok()) {
-            base::warn(st.error().message);
-            continue;
-        }
-        connection->interest_ = loop::kReadable;
+        Connection& started = *connection;
         by_fd_[raw] = std::move(connection);
         ++live_;
-        by_fd_[raw]->flush();
+        if (Status st = started.start(); !st.ok()) {
+            base::warn(st.error().message);
+            started.abort();
+        }
     }
 }
 
 void Server::remove(Connection& connection) noexcept {
     int fd = connection.fd();
-    loop_.forget(fd);
-    graveyard_.push_back(std::move(by_fd_[fd]));
+    // The loop keeps the object (and its fd) alive until the batch ends.
+    loop_.retire(fd, std::move(by_fd_[fd]));
     --live_;
-    if (accept_paused_ && !shutting_down_) {
-        accept_paused_ = false;
-        (void)loop_.watch(listener_.fd(), loop::kReadable, this);
-    }
+    resume_accepting();
+    if (shutting_down_ && live_ == 0) loop_.defer([this] { report_stopped(); });
+}
+
+void Server::resume_accepting() noexcept {
+    if (!accept_paused_ || shutting_down_) return;
+    accept_paused_ = false;
+    (void)loop_.watch(listener_.fd(), loop::kReadable, this);
 }
 
 void Server::sweep() noexcept {
     int64_t now = loop_.now_ms();
     for (auto& connection : by_fd_) {
         if (!connection) continue;
-        if (connection->deadline_ms_ != 0 && now >= connection->deadline_ms_) connection->expire(now);
+        if (connection->deadline() != 0 && now >= connection->deadline()) connection->expire(now);
         else connection->release_idle_buffers();
     }
-    if (accept_paused_ && !shutting_down_) {  // EMFILE may have passed without any close
-        accept_paused_ = false;
-        (void)loop_.watch(listener_.fd(), loop::kReadable, this);
-    }
+    resume_accepting();  // EMFILE may have passed without any close
     if (shutting_down_ && live_ > 0 && now >= shutdown_deadline_) {
+        // abort() retires the connection, which empties its slot.
         for (auto& connection : by_fd_)
-            if (connection && connection->state_ != Connection::State::dead) connection->abort();
+            if (connection) connection->abort();
     }
 }
 
-void Server::after_batch() noexcept {
-    graveyard_.clear();
-    if (shutting_down_ && live_ == 0 && on_stopped_) {
-        auto done = std::move(on_stopped_);
-        on_stopped_ = nullptr;
-        done();
-    }
+void Server::report_stopped() noexcept {
+    if (!on_stopped_) return;
+    auto done = std::move(on_stopped_);
+    on_stopped_ = nullptr;
+    done();
 }
 
 void Server::shutdown(int64_t grace_ms, std::function<void()> done) {
@@ -101,13 +106,12 @@ void Server::shutdown(int64_t grace_ms, std::function<void()> done) {
     listener_.close();
     for (auto& slot : by_fd_) {
         if (!slot || slot->closing()) continue;
-        // on_shutdown() may abort(), which moves the object to the graveyard
-        // (alive until the batch ends) and empties this slot.
-        Connection& connection = *slot;
-        connection.on_shutdown();
-        connection.flush();
+        // shut_down() may abort(), which retires the object (alive until the
+        // batch ends) and empties this slot.
+        slot->shut_down();
     }
-    // `done` runs from after_batch(), at the end of the current batch.
+    // `done` runs when the batch ends, once no connection is left.
+    if (live_ == 0) loop_.defer([this] { report_stopped(); });
 }
 
 }  // namespace net

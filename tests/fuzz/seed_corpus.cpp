@@ -1,7 +1,8 @@
 // Writes a fuzzer's seed corpus: `seed_corpus NAME DIR` fills DIR with one
-// small file per vector for the target NAME (frame, utf8, json or http). The vectors
-// are the unit tests' (tests/websocket/frame_test.cpp, utf8_test.cpp,
-// tests/json/reader_test.cpp, tests/http/request_parser_test.cpp), in the
+// small file per vector for the target NAME (frame, utf8, json, http or
+// session). The vectors are the unit tests' (tests/websocket/frame_test.cpp,
+// utf8_test.cpp, tests/json/reader_test.cpp, tests/http/request_parser_test.cpp,
+// tests/app/ws_session_test.cpp), in the
 // fuzz targets' input layout: frame and http inputs start with a byte that
 // picks max_payload or the limits. Generated rather than committed so the
 // repository holds no binary files and the seeds follow the vectors' intent.
@@ -126,6 +127,50 @@ std::vector<std::string> http_seeds() {
     return seeds;
 }
 
+// The session target's layout (tests/fuzz/session_fuzz.cpp): a setup byte
+// (max_message 100/125/1000/4096, +4 = shut down at the end), an op count,
+// ops (kind, flags, two key bytes, fields), then read sizes.
+std::string data_op(uint8_t flags, const std::string& payload) {  // flags: 1 text 2 binary 3 continuation, +4 fin, +16 raw
+    std::string op = "\x00"s + static_cast<char>(flags | (payload.size() > 255 ? 8 : 0)) + "\x12\x34";
+    if (payload.size() > 255) op += static_cast<char>(payload.size() / 8);
+    op += static_cast<char>(payload.size() > 255 ? payload.size() % 8 : payload.size());
+    return op + payload;
+}
+std::string ping_op(const std::string& payload) { return "\x04\x00\x56\x78"s + static_cast<char>(payload.size()) + payload; }
+std::string close_op(uint8_t pick, const std::string& reason = {}) {  // pick: 0 empty, 1 one byte, else a code of the table
+    return "\x06"s + static_cast<char>(reason.size() << 4 | 1) + "\x9a\xbc" + static_cast<char>(pick) + reason;
+}
+std::string session(uint8_t setup, const std::vector<std::string>& ops, const std::string& reads = "\x00"s) {
+    std::string seed{static_cast<char>(setup), static_cast<char>(ops.size() - 1)};
+    for (const std::string& op : ops) seed += op;
+    return seed + reads;
+}
+
+std::vector<std::string> session_seeds() {
+    const std::string k641_1 = "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5", k641_2 = "\xf4\x90\x80\x80",
+                      k641_3 = "\x65\x64\x69\x74\x65\x64";
+    const char handshake = static_cast<char>(153);  // kUpgrade's size: the first read ends with it
+    return {
+        session(2, {data_op(5, "Hello")}),
+        session(2, {data_op(5, ""), data_op(6, pattern(125)), data_op(6, pattern(126)), data_op(6, pattern(300))}),
+        session(2, {data_op(1, "Hel"), ping_op("p1"), data_op(3, "lo, "), data_op(7, "world")}, "\x01\x02\x03"s),
+        // Autobahn 6.4.1 and 6.4.3 (three frames; one frame in three reads).
+        session(2, {data_op(16 | 1, k641_1), data_op(16 | 3, k641_2), data_op(16 | 7, k641_3)}),
+        session(2, {data_op(16 | 5, k641_1 + k641_2 + k641_3)}, std::string{handshake, 6 + 11, 4, 0}),
+        session(2, {data_op(16 | 5, "abc\xe2\x82")}),
+        session(2, {data_op(7, "orphan")}),
+        session(2, {data_op(1, "first"), data_op(2, "second")}),
+        session(0, {data_op(6, pattern(101))}),
+        session(2, {data_op(2, pattern(600)), data_op(7, pattern(401))}),
+        session(2, {"\x08\x01\x00\x00\x00"s}),  // a binary header announcing 1001 bytes
+        session(2, {close_op(2)}), session(2, {close_op(7, "bye")}), session(2, {close_op(0)}), session(2, {close_op(1)}),
+        session(2, {close_op(5)}), session(2, {close_op(13)}), session(2, {close_op(2, "ok\xff")}),
+        session(2 | 4, {data_op(6, pattern(300))}), session(2 | 4, {data_op(6, pattern(300))}, std::string{handshake, 20, 0}),
+        session(2, {"\x07\x00\x00\x00"s, data_op(5, "never")}),  // RSV1
+        session(2, {"\x09\x05\x00\x00"s + pattern(5)}),       // no mask
+    };
+}
+
 bool write_all(const std::string& dir, const std::vector<std::string>& seeds) {
     ::mkdir(dir.c_str(), 0755);
     for (size_t i = 0; i < seeds.size(); ++i) {
@@ -146,9 +191,10 @@ int main(int argc, char** argv) {
                                      : name == "utf8" ? utf8_seeds()
                                      : name == "json" ? json_seeds()
                                      : name == "http" ? http_seeds()
+                                     : name == "session" ? session_seeds()
                                                       : std::vector<std::string>{};
     if (seeds.empty()) {
-        std::fprintf(stderr, "usage: seed_corpus frame|utf8|json|http DIR\n");
+        std::fprintf(stderr, "usage: seed_corpus frame|utf8|json|http|session DIR\n");
         return 2;
     }
     if (!write_all(argv[2], seeds)) {

@@ -57,15 +57,15 @@ TEST(ConnectionMemory, ExpectedInputIsNotReservedBeforeItArrives) {
 }
 
 TEST(ConnectionMemory, InputPastTheMemoryLimitGoesToTheProtocol) {
-    const size_t limit_before = net::buffer_memory.limit;
-    net::buffer_memory.limit = net::buffer_memory.held;  // no input may be kept
+    net::Limits limits;
+    limits.max_memory = net::buffer_memory.held;  // no input may be kept
     std::string heard = net_test::talk<Announcer>([](uint16_t port) {
         Client client(port);
         client.send("0123456789");
         std::string got = client.receive(100);
         return got + (client.closed_by_peer() ? "<eof>" : "<open>");
-    });
-    net::buffer_memory.limit = limit_before;
+    }, limits);
+    net::buffer_memory.limit = net::Limits{}.max_memory;
     EXPECT_EQ(heard.substr(std::min(heard.size(), kAnswer)), "short: limit\n<eof>") << heard;
 }
 
