@@ -204,6 +204,19 @@ TEST(WsSession, MemoryShortDuringTheHandshakeSendsNoFrame) {
     EXPECT_EQ(host.output(), "");  // no WebSocket yet: no close frame to send
 }
 
+TEST(WsSession, AnIdleConnectionStaysSmall) {
+    // An idle client costs its WsConnection and little else (docs/benchmarks.md:
+    // 243-245 bytes each at 10,000). 208 bytes is a 224-byte malloc chunk;
+    // debug and sanitizer builds add two pointers for the Link asserts.
+#ifdef NDEBUG
+    constexpr size_t kAsserts = 0;
+#else
+    constexpr size_t kAsserts = 2 * sizeof(void*);
+#endif
+    EXPECT_LE(sizeof(app::WsConnection), 208 + kAsserts);
+    EXPECT_LE(sizeof(app::WsSession), 96u);
+}
+
 TEST(WsSession, TextEndingInsideAUtf8SequenceFails1007) {
     expect_every_split(client_frame(0x81, "abc\xe2\x82"),
                        closed_with(server_close(1007, "text message ends inside a UTF-8 sequence")));
