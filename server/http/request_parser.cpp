@@ -15,16 +15,16 @@
 #include "http/request_parser.h"
 
 #include <algorithm>
-#include <cstring>
+#include <span>
 
 #include "base/ascii.h"
+#include "http/fields.h"
 
 namespace http {
 namespace {
 
 constexpr size_t kMaxLeadingEmptyLines = 4;
 constexpr std::string_view kBareCr = "bare CR not followed by LF";
-constexpr std::string_view kHeaderLine = "header line ";
 
 ParseResult bad(int http_status, std::string_view problem, size_t line) noexcept {
     ParseResult result;
@@ -43,49 +43,6 @@ using base::iequals;
 
 bool istarts_with(std::string_view s, std::string_view prefix) noexcept {
     return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
-bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_ctl(char c) noexcept { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-
-std::string_view trim_ows(std::string_view s) noexcept {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
-
-}  // namespace
-
-// RFC 9110 §5.6.2 tchar.
-bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) noexcept {
-    return !s.empty() && std::all_of(s.begin(), s.end(), is_tchar);
-}
-
-namespace {
-
-size_t find_byte(std::string_view s, char c, size_t from = 0) noexcept {
-    if (from >= s.size()) return std::string_view::npos;
-    const void* hit = std::memchr(s.data() + from, c, s.size() - from);
-    return hit ? static_cast<size_t>(static_cast<const char*>(hit) - s.data()) : std::string_view::npos;
-}
-
-// Calls visit(token) for each non-empty element of a comma-separated list,
-// OWS trimmed; stops early when visit returns false.
-template <class Visit>
-void for_each_list_element(std::string_view list, Visit visit) noexcept {
-    while (true) {
-        size_t comma = find_byte(list, ',');
-        std::string_view element = trim_ows(list.substr(0, comma));
-        if (!element.empty() && !visit(element)) return;
-        if (comma == std::string_view::npos) return;
-        list.remove_prefix(comma + 1);
-    }
 }
 
 // Skips the empty lines a client may send before the request-line; `offset`
@@ -186,54 +143,24 @@ ParseResult parse_request_line(std::string_view line, Request& out) noexcept {
 
 ParseResult parse_header_line(std::string_view line, size_t line_number, Request& out,
                               size_t max_headers) noexcept {
-    if (is_ows(line.front())) return bad(400, "header line starts with whitespace (obs-fold)", line_number);
-    size_t colon = find_byte(line, ':');
-    if (colon == std::string_view::npos) return bad(400, "header line has no ':'", line_number);
-    std::string_view name = line.substr(0, colon);
-    if (name.empty()) return bad(400, "header line has an empty name", line_number);
-    if (is_ows(name.back())) return bad(400, "header line has whitespace before ':'", line_number);
-    if (!is_token(name)) return bad(400, "header line has a name that is not a token", line_number);
-    std::string_view value = trim_ows(line.substr(colon + 1));
-    for (char c : value)
-        if (is_ctl(c) && c != '\t')
-            return bad(400, "header line has a control character in its value", line_number);
+    Header header;
+    std::string_view problem = parse_field_line(line, header);
+    if (!problem.empty()) return bad(400, problem, line_number);
     if (out.header_count >= max_headers) return bad(431, "too many header fields", line_number);
-    out.headers[out.header_count++] = Header{name, value};
+    out.headers[out.header_count++] = header;
     return go_on();
 }
 
 ParseResult check_content_length(std::string_view value, size_t line, bool& seen, uint64_t& length) noexcept {
-    if (value.empty() || !std::all_of(value.begin(), value.end(), is_digit))
-        return bad(400, "Content-Length is not a decimal number", line);
-    // 18 digits always fit in uint64_t; no real request body comes near it.
-    if (value.size() > 18) return bad(400, "Content-Length has more than 18 digits", line);
-    uint64_t parsed = 0;
-    for (char c : value) parsed = parsed * 10 + static_cast<uint64_t>(c - '0');
-    if (seen && parsed != length) return bad(400, "Content-Length headers disagree", line);
-    seen = true;
-    length = parsed;
-    return go_on();
+    std::string_view problem = parse_content_length(value, seen, length);
+    return problem.empty() ? go_on() : bad(400, problem, line);
 }
 
-// Only "chunked", exactly once, is a framing we can delimit (RFC 9112 §6.1).
 ParseResult check_transfer_encoding(const Request& request, size_t line) noexcept {
     if (request.version_minor == 0) return bad(400, "Transfer-Encoding in an HTTP/1.0 request", line);
-    size_t chunked = 0;
-    bool unknown = false;
-    for (size_t i = 0; i < request.header_count; ++i) {
-        if (!iequals(request.headers[i].name, "Transfer-Encoding")) continue;
-        for_each_list_element(request.headers[i].value, [&](std::string_view coding) {
-            if (iequals(coding, "chunked"))
-                ++chunked;
-            else
-                unknown = true;
-            return true;
-        });
-    }
-    if (unknown) return bad(501, "transfer coding not implemented (only chunked)", line);
-    if (chunked == 0) return bad(400, "Transfer-Encoding is empty", line);
-    if (chunked > 1) return bad(400, "Transfer-Encoding has chunked more than once", line);
-    return go_on();
+    std::string_view problem = http::check_transfer_encoding(std::span(request.headers.data(), request.header_count));
+    if (problem.empty()) return go_on();
+    return bad(problem == kUnknownCoding ? 501 : 400, problem, line);
 }
 
 ParseResult check_framing(const Request& request) noexcept {
@@ -286,21 +213,11 @@ ParseResult parse_head(std::string_view head, Request& out, const Limits& limits
 }  // namespace
 
 std::string_view Request::header(std::string_view name) const noexcept {
-    for (size_t i = 0; i < header_count; ++i)
-        if (iequals(headers[i].name, name)) return headers[i].value;
-    return {};
+    return find_header(std::span(headers.data(), header_count), name);
 }
 
 bool Request::has_token(std::string_view name, std::string_view token) const noexcept {
-    bool found = false;
-    for (size_t i = 0; i < header_count && !found; ++i) {
-        if (!iequals(headers[i].name, name)) continue;
-        for_each_list_element(headers[i].value, [&](std::string_view element) {
-            found = iequals(element, token);
-            return !found;
-        });
-    }
-    return found;
+    return http::has_token(std::span(headers.data(), header_count), name, token);
 }
 
 bool Request::keep_alive() const noexcept {
@@ -337,11 +254,6 @@ ParseResult parse_request(std::string_view in, Request& out, const Limits& limit
     return step;
 }
 
-std::string describe(const ParseResult& result) {
-    std::string text(result.problem);
-    if (result.line > 0 && result.problem.substr(0, kHeaderLine.size()) == kHeaderLine)
-        text.insert(kHeaderLine.size(), std::to_string(result.line) + " ");
-    return text;
-}
+std::string describe(const ParseResult& result) { return describe_problem(result.problem, result.line); }
 
 }  // namespace http

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "http/fields.h"
+
 namespace http {
 
 struct Limits {
@@ -19,11 +21,6 @@ struct Limits {
 };
 
 inline constexpr size_t kMaxHeaders = 100;
-
-struct Header {
-    std::string_view name;   // as sent (compare case-insensitively)
-    std::string_view value;  // leading/trailing spaces and tabs trimmed
-};
 
 struct Request {
     std::string_view method;  // "GET"
@@ -62,9 +59,6 @@ struct ParseResult {
 // Parses one request head from the start of `in`. Bodies are not parsed: the
 // caller looks at Content-Length / Transfer-Encoding itself.
 ParseResult parse_request(std::string_view in, Request& out, const Limits& limits) noexcept;
-
-// RFC 9110 §5.6.2: one or more tchar ("If-None-Match", "x-id").
-bool is_token(std::string_view s) noexcept;
 
 // The problem as one line for the reply and the log: problems about a header
 // line get its number ("header line 3 has no ':'"), others are returned as is.

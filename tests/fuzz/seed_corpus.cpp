@@ -1,8 +1,8 @@
 // Writes a fuzzer's seed corpus: `seed_corpus NAME DIR` fills DIR with one
-// small file per vector for the target NAME (frame, utf8, json, http or
-// session). The vectors are the unit tests' (tests/websocket/frame_test.cpp,
+// small file per vector for the target NAME (frame, utf8, json, http, session
+// or response). The vectors are the unit tests' (tests/websocket/frame_test.cpp,
 // utf8_test.cpp, tests/json/reader_test.cpp, tests/http/request_parser_test.cpp,
-// tests/app/ws_session_test.cpp), in the
+// tests/app/ws_session_test.cpp, tests/http/response_parser_test.cpp), in the
 // fuzz targets' input layout: frame and http inputs start with a byte that
 // picks max_payload or the limits. Generated rather than committed so the
 // repository holds no binary files and the seeds follow the vectors' intent.
@@ -171,6 +171,32 @@ std::vector<std::string> session_seeds() {
     };
 }
 
+std::vector<std::string> response_seeds() {
+    // Byte 0: limits (0 defaults, 2 small) and 0x10 for a HEAD request; byte 1: 1 = the peer closes after.
+    const std::string ok = "HTTP/1.1 200 OK\r\n", chunked = ok + "Transfer-Encoding: chunked\r\n\r\n";
+    std::vector<std::string> responses = {
+        ok + "Content-Length: 5\r\n\r\nhello",
+        chunked + "5;name=v\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n",
+        chunked + "7\r\n{\"a\":1}\r\n3\r\n\n{\"\r\n4\r\nb\":2\r\n2\r\n}\n\r\n0\r\n\r\n",
+        "HTTP/1.0 200 OK\r\n\r\nuntil the close", "HTTP/1.1 200 OK\r\n\r\nbody",
+        "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok",
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n" + ok + "Content-Length: 2\r\n\r\nok",
+        "HTTP/1.1 204 No Content\r\n\r\n", "HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n",
+        ok + "Content-Length: 3\r\ncontent-length: 003\r\n\r\nabcNEXT", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+        "HTTP/1.1 2000 OK\r\n\r\n", "HTTP/1.1 101 Switching Protocols\r\n\r\n", ok + "A: b\r\n c\r\n\r\n",
+        ok + "Content-Length: 5\r\nContent-Length: 6\r\n\r\n", ok + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+        ok + "Transfer-Encoding: gzip, chunked\r\n\r\n", chunked + "10000000000000000\r\n", chunked + "5 x\r\n",
+        chunked + "5\r\nhelloX\r\n", chunked + "ffffffffffffffff\r\nabc",
+    };
+    std::vector<std::string> seeds;
+    for (const std::string& response : responses) {
+        seeds.push_back(std::string(2, '\x00') + response);
+        seeds.push_back("\x02\x01" + response);
+    }
+    seeds.push_back("\x10\x00" + ok + "Content-Length: 1000\r\n\r\n");
+    return seeds;
+}
+
 bool write_all(const std::string& dir, const std::vector<std::string>& seeds) {
     ::mkdir(dir.c_str(), 0755);
     for (size_t i = 0; i < seeds.size(); ++i) {
@@ -192,9 +218,10 @@ int main(int argc, char** argv) {
                                      : name == "json" ? json_seeds()
                                      : name == "http" ? http_seeds()
                                      : name == "session" ? session_seeds()
+                                     : name == "response" ? response_seeds()
                                                       : std::vector<std::string>{};
     if (seeds.empty()) {
-        std::fprintf(stderr, "usage: seed_corpus frame|utf8|json|http|session DIR\n");
+        std::fprintf(stderr, "usage: seed_corpus frame|utf8|json|http|session|response DIR\n");
         return 2;
     }
     if (!write_all(argv[2], seeds)) {
