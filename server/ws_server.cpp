@@ -36,6 +36,11 @@ struct Options {
     uint64_t max_message = 16u << 20;
     uint64_t max_header = 16u << 10;
     uint64_t max_output = 4u << 20;
+    // 1 GiB: 32 clients each with a whole 16 MiB message (the default
+    // --max-message) and its 16 MiB echo, and still a small share of a
+    // server's memory; the default is fixed so a server behaves the same on
+    // every machine (a smaller one wants a smaller --max-memory).
+    uint64_t max_memory = 1u << 30;
     uint64_t max_connections = 50'000;
     int64_t handshake_timeout_ms = 10'000;
     int64_t ping_interval_ms = 30'000;
@@ -59,6 +64,8 @@ app::Flags make_flags(Options& o) {
     f.add_size("max-header", "largest handshake request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
     f.add_size("max-output", "outgoing buffer per client; above it the client is not read", &o.max_output, 4096,
                1u << 30);
+    f.add_size("max-memory", "all clients' buffers together; past it new messages get close 1013", &o.max_memory,
+               64u << 10, uint64_t{1} << 40);
     f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
     f.add_duration("handshake-timeout", "time allowed for the opening handshake", &o.handshake_timeout_ms, 10);
     f.add_duration("ping-interval", "idle this long: ping; no answer as long again: close", &o.ping_interval_ms,
@@ -138,6 +145,7 @@ int main(int argc, char** argv) {
     }
 
     net::Limits limits;
+    limits.max_memory = options.max_memory;
     limits.max_input = options.max_message + websocket::kMaxHeaderSize + 4 + options.max_header;
     limits.max_output = options.max_output;
     limits.max_connections = options.max_connections;

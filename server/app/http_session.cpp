@@ -226,7 +226,9 @@ void HttpSession::serve_file(const http::Request& request, bool head, const std:
 void HttpSession::on_output_room() noexcept {
     constexpr size_t kChunk = 64 * 1024;
     size_t want = static_cast<size_t>(std::min<uint64_t>(kChunk, file_left_));
-    ssize_t n = ::pread(file_.get(), output_tail(want), want, static_cast<off_t>(file_offset_));
+    uint8_t* into = output_tail(want);
+    if (into == nullptr) return;  // no memory for it: the connection is dropped
+    ssize_t n = ::pread(file_.get(), into, want, static_cast<off_t>(file_offset_));
     if (n < 0 && errno == EINTR) return;  // again at the next turn
     if (n <= 0) {
         // Shrunk or unreadable: the Content-Length sent cannot be kept, so

@@ -189,9 +189,14 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
         fail(1007, "text message is not valid UTF-8");
         return false;
     }
+    // The message's buffer grows with its fragments (doubling), and not
+    // past --max-memory for all buffers together.
     if (!frame.fin) {
         message_opcode_ = opcode;
-        message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
+        if (!message_.append(frame.payload.data(), frame.payload.size(), net::Growth::limited)) {
+            fail_for_memory(net::buffer_memory.refused);
+            return false;
+        }
         return true;
     }
     if (opcode == Opcode::text && !utf8_.complete()) {
@@ -204,10 +209,14 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
         echo_in_place(opcode, frame.payload);
         return true;
     }
-    message_.append(reinterpret_cast<const char*>(frame.payload.data()), frame.payload.size());
-    send_frame(opcode, {reinterpret_cast<const uint8_t*>(message_.data()), message_.size()});
+    if (!message_.append(frame.payload.data(), frame.payload.size(), net::Growth::limited)) {
+        fail_for_memory(net::buffer_memory.refused);
+        return false;
+    }
+    send_frame(opcode, message_.span());
     message_opcode_ = Opcode::continuation;
-    std::string().swap(message_);  // give the memory back: messages can be large
+    message_.clear();
+    message_.release();  // give the memory back: messages can be large
     return true;
 }
 
@@ -312,7 +321,16 @@ void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
     client_event(link_.fd(), "closing connection with " + std::to_string(code) + ": " + std::string(reason));
     if (phase_ == Phase::open) send_close(code, reason);
     phase_ = Phase::closed;
+    message_.clear();
+    message_.release();  // what it held goes back now, not when the peer is gone
     link_.close_after_flush();
+}
+
+void WsSession::on_memory_short(net::Shortage why) noexcept { fail_for_memory(why); }
+
+void WsSession::fail_for_memory(net::Shortage why) noexcept {
+    if (why == net::Shortage::limit) return fail(1013, "server memory limit reached; try again later");
+    fail(1011, "server out of memory");
 }
 
 void WsSession::on_deadline() noexcept {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "http/request_parser.h"
+#include "net/buffer.h"
 #include "net/connection.h"
 #include "net/link.h"
 #include "websocket/frame.h"
@@ -38,6 +39,9 @@ public:
     size_t on_input(std::span<uint8_t> input) noexcept;
     void on_deadline() noexcept;
     void on_shutdown() noexcept;
+    // The connection could not keep input for lack of memory: close with 1013
+    // (over --max-memory) or 1011 (none to be had).
+    void on_memory_short(net::Shortage why) noexcept;
 
 private:
     size_t handshake(std::span<uint8_t> input) noexcept;
@@ -70,11 +74,15 @@ private:
     void send_close(uint16_t code, std::string_view reason) noexcept;
     void fail(uint16_t code, std::string_view reason) noexcept;
 
+    // Fails with 1013 (over --max-memory) or 1011 (no memory at all).
+    void fail_for_memory(net::Shortage why) noexcept;
+
     enum class Phase : uint8_t { handshake, open, closing, closed };
+    // Ordered so that nothing is padding (see net::Connection).
     net::Link& link_;
     const WsConfig& config_;
     std::string refused_;
-    std::string message_;            // the fragmented message's fragments so far
+    net::Buffer message_;            // the fragmented message's fragments so far
     uint64_t stream_left_ = 0;       // payload bytes of the frame being streamed still to come
     // Payload bytes of the text frame still arriving that utf8_ has seen (a
     // buffered frame is under max_message, at most 1 GiB).
@@ -96,6 +104,7 @@ private:
     size_t on_input(std::span<uint8_t> input) noexcept override { return session_.on_input(input); }
     void on_deadline() noexcept override { session_.on_deadline(); }
     void on_shutdown() noexcept override { session_.on_shutdown(); }
+    void on_memory_short(net::Shortage why) noexcept override { session_.on_memory_short(why); }
 
     WsSession session_;
 };

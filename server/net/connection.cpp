@@ -34,8 +34,17 @@ void Connection::on_readable() noexcept {
     const bool fresh = in_.empty();
     std::span<uint8_t> scratch = host_.read_buffer();
     size_t room = scratch.size();
-    if (!fresh) room = std::max<size_t>(input_hint_ > in_.size() ? input_hint_ - in_.size() : 0, 4096);
-    uint8_t* into = fresh ? scratch.data() : in_.reserve_tail(room);
+    if (!fresh) {
+        // The buffer grows with the bytes that arrive, never with what a header
+        // announces: a read asks for no more than is waiting already (at least
+        // 4 KiB) and no more than the message still needs, so a client that
+        // announces 16 MiB and sends one byte costs 8 KiB, not 32 MiB.
+        constexpr size_t kMinRead = 4096;
+        const size_t needed = input_hint_ > in_.size() ? input_hint_ - in_.size() : 0;
+        room = std::clamp(needed, kMinRead, std::max(in_.size(), kMinRead));
+    }
+    uint8_t* into = fresh ? scratch.data() : in_.reserve_tail(room, Growth::limited);
+    if (into == nullptr) return on_memory_short(buffer_memory.refused);
     ssize_t n = ::recv(fd_.get(), into, room, 0);
     if (n == 0) {
         on_peer_gone("connection closed by peer");
@@ -67,7 +76,8 @@ void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
 #endif
     if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
     if (!fresh.empty()) {
-        if (used < input.size()) in_.append(input.data() + used, input.size() - used);
+        if (used < input.size() && !in_.append(input.data() + used, input.size() - used, Growth::limited))
+            return on_memory_short(buffer_memory.refused);
     } else {
         in_.consume(used);
     }
@@ -92,6 +102,11 @@ size_t Connection::output_room() const {
     return queued < limit ? limit - queued : 0;
 }
 
+void Connection::on_memory_short(Shortage) noexcept {
+    on_peer_gone("out of buffer memory");
+    abort();
+}
+
 void Connection::read_and_discard() noexcept {
     std::span<uint8_t> scratch = host_.read_buffer();
     ssize_t n = ::recv(fd_.get(), scratch.data(), scratch.size(), 0);
@@ -101,11 +116,17 @@ void Connection::read_and_discard() noexcept {
 void Connection::write(std::string_view bytes) {
     if (state_ != State::open || bytes.empty()) return;
     copy_in_place();
-    out_.append(bytes);
+    if (state_ == State::open && !out_.append(bytes)) out_of_memory();
 }
 
 void Connection::copy_in_place() noexcept {
-    if (in_place_) out_.append(std::exchange(in_place_, nullptr), in_place_size_);
+    if (in_place_ && !out_.append(std::exchange(in_place_, nullptr), in_place_size_)) out_of_memory();
+}
+
+void Connection::out_of_memory() noexcept {
+    // Output already promised cannot be kept: the peer would miss bytes.
+    on_peer_gone("out of memory for its output");
+    abort();
 }
 
 bool Connection::send_in_place() noexcept {
@@ -131,7 +152,10 @@ bool Connection::send_after_backlog(const void* data, size_t size) noexcept {
     size_t from_out = std::min(sent, out_.size());
     out_.consume(from_out);
     sent -= from_out;
-    out_.append(static_cast<const uint8_t*>(data) + sent, size - sent);
+    if (!out_.append(static_cast<const uint8_t*>(data) + sent, size - sent)) {
+        out_of_memory();
+        return false;
+    }
     return true;
 }
 
@@ -140,9 +164,9 @@ void Connection::write(std::string_view head, std::string_view body) {
     constexpr size_t kDirectWrite = 8 * 1024;
     if (state_ != State::open) return;
     copy_in_place();
-    out_.append(head);
-    if (body.size() < kDirectWrite) return out_.append(body);
-    send_after_backlog(body.data(), body.size());
+    if (state_ != State::open) return;
+    if (!out_.append(head) || (body.size() < kDirectWrite && !out_.append(body))) return out_of_memory();
+    if (body.size() >= kDirectWrite) send_after_backlog(body.data(), body.size());
 }
 
 void Connection::flush() noexcept {
@@ -164,7 +188,11 @@ void Connection::flush() noexcept {
     }
     if (state_ == State::dead) return;
     if (out_.empty()) {
-        if (out_.capacity() > 64 * 1024 && !producing_) out_.release();  // a producer refills it at once
+        // At once, not after an idle tick: a block freed here is the next
+        // one's (malloc keeps it at hand), where one freed a tick later leaves
+        // a hole among the sessions accepted meanwhile (the handshake's answer
+        // did, 130-370 bytes per idle client). A producer refills it at once.
+        if (!producing_) out_.release();
         if (state_ == State::flushing) {
             ::shutdown(fd_.get(), SHUT_WR);
             state_ = State::lingering;
@@ -207,6 +235,7 @@ void Connection::close_after_flush() {
     producing_ = false;  // what is queued is the last of it
     deadline_ms_ = now_ms() + host_.limits().linger_ms;
     in_.clear();
+    in_.release();
 }
 
 void Connection::abort() {

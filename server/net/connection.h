@@ -9,6 +9,7 @@
 // goes at once). Idle connections hold no buffers.
 #pragma once
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <span>
@@ -60,19 +61,22 @@ public:
         assert((in_place_ == nullptr || bytes.data() >= in_place_end()) &&
                "write_in_place: the bytes must not start before the ones queued already");
         if (in_place_end() == bytes.data()) {
-            in_place_size_ += bytes.size();
+            in_place_size_ += static_cast<uint32_t>(bytes.size());
             return;
         }
         copy_in_place();  // not adjacent: what came before goes first, from the backlog
         in_place_ = bytes.data();
-        in_place_size_ = bytes.size();
+        in_place_size_ = static_cast<uint32_t>(bytes.size());
     }
     // Where the bytes queued with write_in_place() in this callback end; null
     // if there are none.
     uint8_t* in_place_end() const final { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
     // The unfinished message needs `total` bytes of input in all: the next
-    // read asks for just the rest, so the buffer empties when it completes.
-    void expect_input(size_t total) final { input_hint_ = total; }
+    // reads ask for no more than the rest, so the buffer empties when it
+    // completes. The buffer still grows only with what arrives.
+    void expect_input(size_t total) final {
+        input_hint_ = static_cast<uint32_t>(std::min<size_t>(total, UINT32_MAX));
+    }
     // A protocol that produces a long answer piecemeal (a file as the socket
     // drains) turns this on: while it is on, on_output_room() is called
     // whenever less than kOutputLowMark waits to be sent, and input is
@@ -81,10 +85,14 @@ public:
     void set_producing(bool on) { producing_ = on; }
     bool producing() const { return producing_; }
     // Room for `n` bytes at the end of the output, for the protocol to fill
-    // (pread) before commit_output() says how many it wrote.
+    // (pread) before commit_output() says how many it wrote; null when there
+    // is no memory for it (the connection is then dropped).
     uint8_t* output_tail(size_t n) {
         copy_in_place();
-        return out_.reserve_tail(n);
+        if (state_ != State::open) return nullptr;
+        uint8_t* tail = out_.reserve_tail(n);
+        if (tail == nullptr) out_of_memory();
+        return tail;
     }
     void commit_output(size_t n) {
         if (state_ == State::open) out_.commit(n);
@@ -130,6 +138,10 @@ protected:
     virtual void on_output_room() noexcept {}
     // Called when the peer closed or the socket failed (after which the connection is gone).
     virtual void on_peer_gone(std::string_view /*why*/) noexcept {}
+    // Input could not be kept for lack of memory (net::Shortage says which).
+    // The protocol says so and closes (WebSocket: 1013 or 1011); by default
+    // the connection is dropped.
+    virtual void on_memory_short(Shortage why) noexcept;
     Host& host() { return host_; }
 
 private:
@@ -141,22 +153,25 @@ private:
     // Sends out_ then `data` in one call and keeps what the kernel leaves in out_.
     bool send_after_backlog(const void* data, size_t size) noexcept;
     void copy_in_place() noexcept;                         // the in-place bytes into out_ (order kept)
+    void out_of_memory() noexcept;                         // out_ cannot grow: drop the connection
     void read_and_discard() noexcept;
     void update_interest() noexcept;
 
+    // Ordered so that nothing is padding: every idle client costs sizeof its
+    // session and nothing more (docs/benchmarks.md, memory).
     Host& host_;
     UniqueFd fd_;
-    Buffer in_;   // unhandled input, only when a message is incomplete
-    Buffer out_;  // output the kernel did not take yet
-    int64_t deadline_ms_ = 0;
     State state_ = State::open;
     uint8_t interest_ = 0;
     bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
     bool producing_ = false;       // see set_producing()
     bool active_ = false;          // input arrived since the last tick
-    size_t input_hint_ = 0;        // bytes the unfinished message needs in all (0: unknown)
+    Buffer in_;   // unhandled input, only when a message is incomplete
+    Buffer out_;  // output the kernel did not take yet
+    int64_t deadline_ms_ = 0;
+    uint32_t input_hint_ = 0;      // bytes the unfinished message needs in all (0: unknown)
+    uint32_t in_place_size_ = 0;
     uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends
-    size_t in_place_size_ = 0;
 #ifndef NDEBUG
     const uint8_t* input_begin_ = nullptr;  // the input being offered, for the asserts
     const uint8_t* input_end_ = nullptr;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include "loop/event_loop.h"
@@ -19,6 +20,11 @@ struct Limits {
     size_t max_connections = 50'000;   // beyond this new connections are closed at once
     int64_t linger_ms = 2'000;         // how long a closing connection waits for the peer
     int64_t tick_ms = 100;             // how often deadlines are checked
+    // All connections' buffers together (ws-server's --max-memory): input
+    // that would pass it is refused (Connection::on_memory_short). It bounds
+    // net::buffer_memory, which is process-wide: net::Server sets it when it
+    // starts (ws-server and registry-http run one server each).
+    size_t max_memory = std::numeric_limits<size_t>::max();
 };
 
 class Host {

@@ -179,6 +179,7 @@ void HttpClient::on_event(const loop::Event& event) noexcept {
 void HttpClient::receive() noexcept {
     for (int reads = 0; reads < 16; ++reads) {
         uint8_t* into = in_.reserve_tail(kReadChunk);
+        if (into == nullptr) return fail("no memory for the response");  // net::Buffer could not grow
         ssize_t n = ::recv(fd_.get(), into, kReadChunk, 0);
         if (n > 0) {
             in_.commit(static_cast<size_t>(n));

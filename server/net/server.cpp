@@ -24,6 +24,7 @@ Server::~Server() {
 }
 
 Status Server::start() {
+    buffer_memory.limit = limits_.max_memory;
     Status st = loop_.watch(listener_.fd(), loop::kReadable, this);
     if (!st.ok()) return st;
     sweep_timer_ = loop_.every(limits_.tick_ms, [this] { sweep(); });

@@ -135,4 +135,17 @@ TEST(Flags, HelpAndVersion) {
     EXPECT_NE(usage.find("(default 10s)"), std::string::npos);
 }
 
+TEST(Flags, SizesInGiB) {
+    EXPECT_EQ(app::format_size(uint64_t{1} << 30), "1GiB");
+    EXPECT_EQ(app::format_size(uint64_t{3} << 29), "1536MiB");
+    app::Flags flags;
+    uint64_t size = 0;
+    flags.add_size("memory", "", &size, 1, uint64_t{1} << 40);
+    char name[] = "prog", flag[] = "--memory", value[] = "2GiB";
+    char* argv[] = {name, flag, value};
+    std::string error;
+    EXPECT_EQ(flags.parse(3, argv, &error), app::Flags::Outcome::run) << error;
+    EXPECT_EQ(size, uint64_t{2} << 30);
+}
+
 }  // namespace

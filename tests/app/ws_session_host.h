@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "app/ws_session.h"
+#include "net/buffer.h"
 #include "net/link.h"
 #include "websocket/frame.h"
 
@@ -160,6 +161,13 @@ public:
     void shutdown() {
         if (link_.closing()) return;
         callback([&] { session_->on_shutdown(); });
+    }
+    // The connection could not keep input (its buffer could not grow), as
+    // net::Connection reports it; what is pending is dropped, as there.
+    void memory_short(net::Shortage why) {
+        if (link_.closing()) return;
+        callback([&] { session_->on_memory_short(why); });
+        pending_.clear();
     }
     // Handshake done; its answer is not part of output() afterwards.
     bool open() {

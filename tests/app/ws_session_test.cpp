@@ -143,6 +143,80 @@ TEST(WsSession, OversizeMessageFails1009) {
                        echoed(server_frame(Opcode::binary, pattern(999) + "z")));
 }
 
+// ---- memory ------------------------------------------------------------------
+
+// Sets net::buffer_memory.limit for one test and puts it back.
+class MemoryLimit {
+public:
+    explicit MemoryLimit(size_t limit) : before_(net::buffer_memory.limit) { net::buffer_memory.limit = limit; }
+    ~MemoryLimit() { net::buffer_memory.limit = before_; }
+    MemoryLimit(const MemoryLimit&) = delete;
+    MemoryLimit& operator=(const MemoryLimit&) = delete;
+
+private:
+    size_t before_;
+};
+
+TEST(WsSession, FragmentPastTheMemoryLimitFails1013) {
+    // The fragmented message's own buffer may not grow past --max-memory:
+    // the first fragment cannot be kept, so the client is told to come back.
+    SessionHost host;
+    ASSERT_TRUE(host.open());
+    const MemoryLimit none_left(net::buffer_memory.held);
+    host.feed(client_frame(0x01, "Hel") + client_frame(0x80, "lo"));
+    EXPECT_TRUE(host.closed());
+    EXPECT_EQ(host.output(), server_close(1013, "server memory limit reached; try again later"));
+}
+
+TEST(WsSession, FragmentsUnderTheMemoryLimitAreEchoed) {
+    SessionHost host;
+    ASSERT_TRUE(host.open());
+    const MemoryLimit room(net::buffer_memory.held + 4096);
+    const size_t held_before = net::buffer_memory.held;
+    host.feed(client_frame(0x01, "Hel") + client_frame(0x80, "lo"));
+    EXPECT_FALSE(host.closed());
+    EXPECT_EQ(host.output(), server_frame(Opcode::text, "Hello"));
+    EXPECT_EQ(net::buffer_memory.held, held_before);  // the message's buffer is given back
+}
+
+TEST(WsSession, ConnectionShortOfMemoryClosesWith1013Or1011) {
+    // Over --max-memory: try again later; no memory at all: an internal error.
+    SessionHost limited;
+    ASSERT_TRUE(limited.open());
+    limited.feed(client_frame(0x01, "Hel"));
+    limited.memory_short(net::Shortage::limit);
+    EXPECT_TRUE(limited.closed());
+    EXPECT_EQ(limited.output(), server_close(1013, "server memory limit reached; try again later"));
+
+    SessionHost starved;
+    ASSERT_TRUE(starved.open());
+    starved.feed(client_frame(0x81, "ok") + client_frame(0x81, "half").substr(0, 4));
+    starved.memory_short(net::Shortage::system);
+    EXPECT_TRUE(starved.closed());
+    EXPECT_EQ(starved.output(), server_frame(Opcode::text, "ok") + server_close(1011, "server out of memory"));
+}
+
+TEST(WsSession, MemoryShortDuringTheHandshakeSendsNoFrame) {
+    SessionHost host;
+    host.feed(session_test::kUpgrade.substr(0, 10));
+    host.memory_short(net::Shortage::limit);
+    EXPECT_TRUE(host.closed());
+    EXPECT_EQ(host.output(), "");  // no WebSocket yet: no close frame to send
+}
+
+TEST(WsSession, AnIdleConnectionStaysSmall) {
+    // An idle client costs its WsConnection and little else (docs/benchmarks.md:
+    // 243-245 bytes each at 10,000). 208 bytes is a 224-byte malloc chunk;
+    // debug and sanitizer builds add two pointers for the Link asserts.
+#ifdef NDEBUG
+    constexpr size_t kAsserts = 0;
+#else
+    constexpr size_t kAsserts = 2 * sizeof(void*);
+#endif
+    EXPECT_LE(sizeof(app::WsConnection), 208 + kAsserts);
+    EXPECT_LE(sizeof(app::WsSession), 96u);
+}
+
 TEST(WsSession, TextEndingInsideAUtf8SequenceFails1007) {
     expect_every_split(client_frame(0x81, "abc\xe2\x82"),
                        closed_with(server_close(1007, "text message ends inside a UTF-8 sequence")));

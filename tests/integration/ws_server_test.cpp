@@ -412,7 +412,8 @@ TEST(WsServerCommandLine, HelpListsTheLimits) {
     Process p(bin("ws-server"), {"--help"});
     EXPECT_EQ(p.wait_exit(), 0);
     std::string out = p.stdout_text();
-    for (const char* flag : {"--max-message", "--max-header", "--max-output", "--handshake-timeout",
+    for (const char* flag : {"--max-message", "--max-header", "--max-output", "--max-memory",
+                             "--handshake-timeout",
                              "--ping-interval", "--close-timeout", "--allow-origin", "--registry"}) {
         // Its own line: "  --flag SIZE" (or DURATION, PATH, URL), then the description.
         const std::string option = std::string("  ") + flag + " ";
