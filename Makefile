@@ -1,5 +1,5 @@
 # peer-plan: ws-server and registry-http with only a C++20 compiler and libc.
-#   make            ./ws-server ./registry-http
+#   make            ./ws-server ./registry-http ./peer-plan
 #   make test       unit tests and integration tests, under ASan + UBSan
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
@@ -15,18 +15,19 @@ override CPPFLAGS += -Iserver -I.
 # file and one peer-owner lookup per platform.
 ifeq ($(shell uname -s),Linux)
   PLATFORM_SRCS := server/loop/poller_epoll.cpp server/loop/watcher_inotify.cpp server/registry/process_linux.cpp \
-                   server/net/peer_owner_linux.cpp
+                   server/net/peer_owner_linux.cpp server/registry/ports_linux.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_kqueue_test.cpp
 else
   PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp \
-                   server/net/peer_owner_bsd.cpp
+                   server/net/peer_owner_bsd.cpp server/registry/ports_bsd.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_inotify_test.cpp
 endif
 
-LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_% server/net/peer_owner_%,\
+LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_% server/net/peer_owner_% \
+                         server/registry/ports_%,\
               $(wildcard server/*/*.cpp)) \
             $(PLATFORM_SRCS)
-MAINS    := ws-server registry-http
+MAINS    := ws-server registry-http peer-plan
 
 # Release objects live in build/rel, sanitizer objects in build/san.
 REL := build/rel
@@ -36,7 +37,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration clean client demo bench fuzz check deps
+.PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check
 all: $(MAINS)
 
 # The shared code is an archive, so each program links only what it uses.
@@ -51,6 +52,9 @@ ws-server: $(REL)/server/ws_server.o $(REL)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 registry-http: $(REL)/server/registry_http.o $(REL)/libpeerplan.a
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+peer-plan: $(REL)/server/peer_plan.o $(REL)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -81,6 +85,9 @@ $(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
 $(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+$(SAN)/peer-plan: $(SAN)/server/peer_plan.o $(SAN)/libpeerplan.a
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
 $(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS)) $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
@@ -89,8 +96,8 @@ $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 
 # The integration tests start the sanitizer builds of the real binaries.
-TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
-test: $(TEST_BINS)
+TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http $(SAN)/peer-plan
+test: $(TEST_BINS) platform-check man-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
@@ -106,6 +113,24 @@ deps:
 
 clean:
 	rm -rf build $(MAINS)
+
+# The macOS/BSD files compile for syntax on any machine, against declaration
+# headers under tests/platform/<os>/ that follow the real ones' signatures.
+PLATFORM_CHECK_SRCS += server/registry/ports_bsd.cpp
+platform-check:
+	@$(if $(Q),echo "  SYNTAX   $(PLATFORM_CHECK_SRCS) (macOS, FreeBSD)")
+	$(Q)for target in macos:__APPLE__ freebsd:__FreeBSD__; do \
+	  $(CXX) -std=c++20 $(WARNINGS) -fsyntax-only -D$${target#*:} -Itests/platform/$${target%%:*} $(CPPFLAGS) \
+	    $(PLATFORM_CHECK_SRCS) || exit 1; done
+
+# Man pages: man(7) source, any groff warning fails.
+MAN1 := docs/man/peer-plan.1 docs/man/ws-server.1 docs/man/registry-http.1
+MAN5 := docs/man/peer-plan-registry.5
+man-check:
+	@$(if $(Q),echo "  GROFF    $(MAN1) $(MAN5)")
+	$(Q)for page in $(MAN1) $(MAN5); do \
+	  out=$$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z $$page 2>&1); \
+	  if [ -n "$$out" ]; then echo "$$page: $$out"; exit 1; fi; done
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
 -include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk

@@ -48,6 +48,9 @@ public:
     pid_t pid() const { return pid_; }
     // Reads stdout until a line containing `needle`; returns that line.
     std::optional<std::string> wait_for_line(std::string_view needle, int timeout_ms = kWaitMs);
+    // The same on stderr, each line found once: successive calls find
+    // successive lines (peer-plan run reports every entry there).
+    std::optional<std::string> wait_for_err_line(std::string_view needle, int timeout_ms = kWaitMs);
     void signal(int signo);
     // Waits for exit; returns the exit status (or 128+signal), nullopt on timeout.
     std::optional<int> wait_exit(int timeout_ms = kWaitMs);
@@ -59,6 +62,7 @@ private:
     pid_t pid_ = -1;
     UniqueFd out_, err_;
     std::string out_text_, err_text_;
+    size_t err_searched_ = 0;
     bool exited_ = false;
     int status_ = 0;
 };
