@@ -1,5 +1,6 @@
 # peer-plan: ws-server and registry-http with only a C++20 compiler and libc.
 #   make            ./ws-server ./registry-http ./peer-plan
+#   make install    into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
 #   make test       unit tests and integration tests, under ASan + UBSan
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
@@ -37,7 +38,8 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check
+.PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check \
+        install uninstall install-check
 all: $(MAINS)
 
 # The shared code is an archive, so each program links only what it uses.
@@ -131,6 +133,26 @@ man-check:
 	$(Q)for page in $(MAN1) $(MAN5); do \
 	  out=$$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z $$page 2>&1); \
 	  if [ -n "$$out" ]; then echo "$$page: $$out"; exit 1; fi; done
+
+# Installed layout: bin/, share/peer-plan/web/ (registry-http finds it from
+# its own path), share/man/. `make uninstall` removes exactly these files.
+PREFIX ?= /usr/local
+WEB_FILES := $(wildcard web/index.html web/client.js web/client.wasm web/style.css)
+INSTALLED := $(addprefix $(PREFIX)/bin/,$(MAINS)) $(addprefix $(PREFIX)/share/peer-plan/,$(WEB_FILES)) \
+             $(addprefix $(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+             $(addprefix $(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+install: $(MAINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/peer-plan/web \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(MAINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(WEB_FILES) $(DESTDIR)$(PREFIX)/share/peer-plan/web/
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/share/peer-plan/web $(DESTDIR)$(PREFIX)/share/peer-plan 2>/dev/null
+install-check:
+	scripts/install_check.sh
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
 -include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
