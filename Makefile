@@ -1,6 +1,7 @@
 # peer-plan: ws-server and registry-http with only a C++20 compiler and libc.
 #   make            ./ws-server ./registry-http ./peer-plan
 #   make install    into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
+#   make audit      ldd, sizes and sha256 of the binaries, line counts, a reproducible-build proof
 #   make test       unit tests and integration tests, under ASan + UBSan
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
@@ -9,7 +10,8 @@
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor
-override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
+# No build path in the binaries (debug info, __FILE__): two checkouts give the same bytes.
+override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 override CPPFLAGS += -Iserver -I.
 
 # Exactly one event-loop backend, one change watcher, one process-inspection
@@ -39,7 +41,7 @@ rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
 .PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check \
-        install uninstall install-check
+        install uninstall install-check audit
 all: $(MAINS)
 
 # The shared code is an archive, so each program links only what it uses.
@@ -153,6 +155,8 @@ uninstall:
 	-rmdir $(DESTDIR)$(PREFIX)/share/peer-plan/web $(DESTDIR)$(PREFIX)/share/peer-plan 2>/dev/null
 install-check:
 	scripts/install_check.sh
+audit:
+	scripts/audit.sh
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
 -include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
