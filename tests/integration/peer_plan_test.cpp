@@ -3,6 +3,7 @@
 // other two programs it must agree with.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -237,12 +238,14 @@ TEST_F(PeerPlanTest, RegisterRefusesBadValues) {
     EXPECT_NE(r.err.find("--meta: 'novalue' is not KEY=VALUE"), std::string::npos) << r.err;
     std::unique_ptr<Process> other;
     std::string other_pid = "1";
-    if (::getuid() == 0) {
+    if (::getuid() == 0) {  // root may signal anyone: the owner of /proc/P decides
         other = std::make_unique<Process>("/usr/bin/setpriv", std::vector<std::string>{"--reuid=65534", "--regid=65534", "--clear-groups", "/bin/sleep", "600"});
         other_pid = std::to_string(other->pid());
-        // setpriv execs sleep in the same process; the uid changes before exec.
-        for (int i = 0; i < 1000 && pp({"register", "--port", "8123", "--pid", other_pid}).err.find("another user") == std::string::npos; ++i) {
-        }
+        struct stat info {};
+        // setpriv changes its uid right after the fork; wait for that, bounded.
+        for (int i = 0; i < 100'000 && (::stat(("/proc/" + other_pid).c_str(), &info) != 0 || info.st_uid != 65534); ++i)
+            ::sched_yield();
+        ASSERT_EQ(info.st_uid, 65534u);
     }
     r = pp({"register", "--port", "8123", "--pid", other_pid});
     EXPECT_EQ(r.code, 2);
@@ -322,15 +325,22 @@ TEST_F(PeerPlanTest, UsageAndVersion) {
 
 class DoctorTest : public PeerPlanTest {
 protected:
-    // Doctor against a page port where nothing listens, unless told otherwise.
-    Ran doctor(std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{"doctor"};
+    // Doctor against a page port where nothing listens, unless told otherwise,
+    // with HOME in our folder (so that no real ~/.peer-plan is compared with).
+    Ran doctor(std::vector<std::string> extra = {}, const std::string& registry_path = "") {
         if (std::find(extra.begin(), extra.end(), "--page") == extra.end()) {
             closed_ = loopback_socket(false);
             extra.insert(extra.end(), {"--page", "http://localhost:" + std::to_string(closed_.port) + "/"});
         }
+        std::vector<std::string> args{"HOME=" + dir_.path(), bin("peer-plan"), "doctor", "--registry",
+                                      registry_path.empty() ? registry() : registry_path};
         args.insert(args.end(), extra.begin(), extra.end());
-        return pp(args);
+        Process p("/usr/bin/env", args);
+        Ran ran;
+        ran.code = p.wait_exit().value_or(-1);
+        ran.out = p.stdout_text();
+        ran.err = p.stderr_text();
+        return ran;
     }
     void write_registry(const std::string& servers, mode_t mode = 0600) {
         write_file(registry(), "{\"servers\": [" + servers + "]}");
@@ -343,8 +353,7 @@ protected:
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 
 TEST_F(DoctorTest, NoRegistry) {
-    Ran r = pp({"doctor", "--page", "http://localhost:1/"});
-    r = peer_plan({"doctor", "--registry", dir_.file("none/servers.json")});
+    Ran r = doctor({}, dir_.file("none/servers.json"));
     EXPECT_EQ(r.code, 1);
     EXPECT_HAS(r.out, "problem: no registry: the folder " + dir_.file("none") + " does not exist");
     EXPECT_HAS(r.out, "fix: start a server");
@@ -441,10 +450,8 @@ TEST_F(DoctorTest, WrongPath) {
     ::mkdir(dir_.file(".peer-plan").c_str(), 0700);
     WsServer ws = start_ws_server(dir_.file(".peer-plan/servers.json"));
     ASSERT_NE(ws.port, 0);
-    Process p("/usr/bin/env", {"HOME=" + dir_.path(), bin("peer-plan"), "doctor", "--registry", dir_.file("elsewhere.json"),
-                               "--page", "http://localhost:1/"});
-    p.wait_exit();
-    EXPECT_HAS(p.stdout_text(), "problem: 1 live server(s) are registered in " + dir_.file(".peer-plan/servers.json") +
+    Ran r = doctor({}, dir_.file("elsewhere.json"));
+    EXPECT_HAS(r.out, "problem: 1 live server(s) are registered in " + dir_.file(".peer-plan/servers.json") +
                                     ", not in " + dir_.file("elsewhere.json") + " (wrong path)");
 }
 
