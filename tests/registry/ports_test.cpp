@@ -55,6 +55,21 @@ TEST(ListeningPorts, FindsOurOwnListener) {
     EXPECT_TRUE(std::any_of(after.begin(), after.end(), [&](auto& p) { return p == registry::ListeningPort{port, ::getpid()}; }));
 }
 
+TEST(ListeningPorts, FindsAnIpv6Listener) {
+    UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    ASSERT_TRUE(fd);
+    sockaddr_in6 address{};
+    address.sin6_family = AF_INET6;
+    address.sin6_addr = in6addr_loopback;
+    ASSERT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+    ASSERT_EQ(::listen(fd.get(), 1), 0);
+    const uint16_t port = ntohs(address.sin6_port);
+    auto found = registry::listening_ports(::getpid());
+    EXPECT_TRUE(std::any_of(found.begin(), found.end(), [&](auto& p) { return p.port == port; }));
+}
+
 TEST(ListeningPorts, NothingForAProcessThatIsGone) {
     EXPECT_TRUE(registry::listening_ports(INT32_MAX).empty());
     EXPECT_EQ(registry::process_tree(::getpid()).front(), ::getpid());
