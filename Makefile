@@ -154,9 +154,9 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 	-rmdir $(DESTDIR)$(PREFIX)/share/peer-plan/web $(DESTDIR)$(PREFIX)/share/peer-plan 2>/dev/null
 install-check:
-	scripts/install_check.sh
+	+scripts/install_check.sh
 audit:
-	scripts/audit.sh
+	+scripts/audit.sh
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
 -include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk
