@@ -1,5 +1,7 @@
 # peer-plan: ws-server and registry-http with only a C++20 compiler and libc.
-#   make            ./ws-server ./registry-http
+#   make            ./ws-server ./registry-http ./peer-plan
+#   make install    into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
+#   make audit      ldd, sizes and sha256 of the binaries, line counts, a reproducible-build proof
 #   make test       unit tests and integration tests, under ASan + UBSan
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
@@ -9,26 +11,27 @@
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor
-override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP
+# No build path in the binaries (debug info, __FILE__): two checkouts give the same bytes.
+override CXXFLAGS += -std=c++20 $(WARNINGS) -MMD -MP -ffile-prefix-map=$(CURDIR)=.
 override CPPFLAGS += -Iserver -I.
 
 # Exactly one event-loop backend, one change watcher, one process-inspection
 # file, one peer-owner lookup and one way to open files beneath a folder per platform.
 ifeq ($(shell uname -s),Linux)
   PLATFORM_SRCS := server/loop/poller_epoll.cpp server/loop/watcher_inotify.cpp server/registry/process_linux.cpp \
-                   server/net/peer_owner_linux.cpp server/http/open_beneath_linux.cpp
+                   server/net/peer_owner_linux.cpp server/http/open_beneath_linux.cpp server/registry/ports_linux.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_kqueue_test.cpp
 else
   PLATFORM_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp \
-                   server/net/peer_owner_bsd.cpp server/http/open_beneath_posix.cpp
+                   server/net/peer_owner_bsd.cpp server/http/open_beneath_posix.cpp server/registry/ports_bsd.cpp
   OTHER_PLATFORM_TESTS := tests/loop/watcher_inotify_test.cpp
 endif
 
 LIB_SRCS := $(filter-out server/loop/poller_% server/loop/watcher_% server/registry/process_% server/net/peer_owner_% \
-                         server/http/open_beneath_%,\
+                         server/http/open_beneath_% server/registry/ports_%,\
               $(wildcard server/*/*.cpp)) \
             $(PLATFORM_SRCS)
-MAINS    := ws-server registry-http
+MAINS    := ws-server registry-http peer-plan
 
 # Release objects live in build/rel, sanitizer objects in build/san. Release
 # objects are built with NDEBUG, so the asserts that check the echo path's
@@ -45,7 +48,8 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-fra
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration clean client demo bench fuzz check deps
+.PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check \
+        install uninstall install-check audit
 all: $(MAINS)
 
 # The shared code is an archive, so each program links only what it uses.
@@ -60,6 +64,9 @@ ws-server: $(REL)/server/ws_server.o $(REL)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 registry-http: $(REL)/server/registry_http.o $(REL)/libpeerplan.a
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+peer-plan: $(REL)/server/peer_plan.o $(REL)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
 
@@ -92,6 +99,9 @@ $(SAN)/ws-server: $(SAN)/server/ws_server.o $(SAN)/libpeerplan.a
 $(SAN)/registry-http: $(SAN)/server/registry_http.o $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
+$(SAN)/peer-plan: $(SAN)/server/peer_plan.o $(SAN)/libpeerplan.a
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^
 $(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) $(TEST_SUPPORT_SRCS)) $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
@@ -100,8 +110,8 @@ $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 
 # The integration tests start the sanitizer builds of the real binaries.
-TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http
-test: $(TEST_BINS) platform-check
+TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http $(SAN)/peer-plan
+test: $(TEST_BINS) platform-check man-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
@@ -117,6 +127,37 @@ deps:
 
 clean:
 	rm -rf build $(MAINS)
+
+# Man pages: man(7) source, any groff warning fails.
+MAN1 := docs/man/peer-plan.1 docs/man/ws-server.1 docs/man/registry-http.1
+MAN5 := docs/man/peer-plan-registry.5
+man-check:
+	@$(if $(Q),echo "  GROFF    $(MAN1) $(MAN5)")
+	$(Q)for page in $(MAN1) $(MAN5); do \
+	  out=$$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z $$page 2>&1); \
+	  if [ -n "$$out" ]; then echo "$$page: $$out"; exit 1; fi; done
+
+# Installed layout: bin/, share/peer-plan/web/ (registry-http finds it from
+# its own path), share/man/. `make uninstall` removes exactly these files.
+PREFIX ?= /usr/local
+WEB_FILES := $(wildcard web/index.html web/client.js web/client.wasm web/style.css)
+INSTALLED := $(addprefix $(PREFIX)/bin/,$(MAINS)) $(addprefix $(PREFIX)/share/peer-plan/,$(WEB_FILES)) \
+             $(addprefix $(PREFIX)/share/man/man1/,$(notdir $(MAN1))) \
+             $(addprefix $(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+install: $(MAINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/peer-plan/web \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0755 $(MAINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 $(WEB_FILES) $(DESTDIR)$(PREFIX)/share/peer-plan/web/
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/share/peer-plan/web $(DESTDIR)$(PREFIX)/share/peer-plan 2>/dev/null
+install-check:
+	+scripts/install_check.sh
+audit:
+	+scripts/audit.sh
 
 # The client, the benchmarks and the fuzzers keep their rules beside their code.
 -include client/client.mk tests/bench/bench.mk tests/fuzz/fuzz.mk tests/load/load.mk tests/platform/platform.mk

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command (`make check`): installs what is missing, then runs the
-# unit and integration tests (ASan + UBSan), the browser end-to-end tests and
-# the load and fault tests, and ends with one line: "N passed, M failed".
+# unit and integration tests (ASan + UBSan), `make install` into a temporary
+# folder, the browser end-to-end tests and the load and fault tests, and ends
+# with one line: "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh all || exit 1
@@ -9,7 +10,7 @@ scripts/deps.sh all || exit 1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-for target in test e2e load; do
+for target in test install-check e2e load; do
     echo "== make $target"
     make -j"$(nproc)" "$target" 2>&1 | tee -a "$log"
     [[ ${PIPESTATUS[0]} == 0 ]] || { status=1; echo "== make $target FAILED"; }

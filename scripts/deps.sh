@@ -2,7 +2,7 @@
 # Installs what a make target needs and is missing. Debian/Ubuntu: apt-get
 # (through sudo when not root). Elsewhere: prints the exact command to run.
 #   scripts/deps.sh build   compilers and make
-#   scripts/deps.sh test    + GoogleTest, clang's sanitizer runtime
+#   scripts/deps.sh test    + GoogleTest, clang's sanitizer runtime, groff (man page check)
 #   scripts/deps.sh client  + Emscripten
 #   scripts/deps.sh e2e     + Chromium and playwright-core (npm)
 #   scripts/deps.sh bench   + nginx, wrk, gnuplot and node for `make bench`
@@ -20,6 +20,7 @@ need g++ g++
 need make make
 case $want in test|e2e|all) need /usr/include/gtest/gtest.h libgtest-dev
                             need clang++-14 clang-14
+                            need groff groff-base  # priority important: absent from minimal images
                             need '/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a' libclang-rt-14-dev ;; esac
 case $want in client|e2e|all) need em++ emscripten ;; esac
 case $want in e2e|all) need chromium chromium ;; esac

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -46,7 +47,7 @@ app::Flags make_flags(Options& o) {
     f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
     f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
-    f.add_path("web", "folder served at / (default ./web, else web/ beside this program)", &o.web);
+    f.add_path("web", "folder served at / (default ./web, else web/ or ../share/peer-plan/web beside this program)", &o.web);
     f.add_size("max-header", "largest request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
     f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
     f.add_duration("request-timeout", "time allowed to send a request head", &o.request_timeout_ms, 10);
@@ -61,14 +62,24 @@ app::Flags make_flags(Options& o) {
     return f;
 }
 
-// ./web when run from a checkout, else the web/ folder installed beside the binary.
+// ./web when run from a checkout, else web/ beside the binary, else the
+// installed ../share/peer-plan/web (both from the binary's real path, so a
+// symlink in ~/bin still finds it). The first that holds index.html wins.
 std::string default_web_dir(const char* argv0) {
     if (::access("web/index.html", R_OK) == 0) return "web";
     char self[PATH_MAX];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     std::string program = n > 0 ? std::string(self, static_cast<size_t>(n)) : std::string(argv0);
+    if (n <= 0) {
+        char real[PATH_MAX];
+        if (::realpath(argv0, real)) program = real;
+    }
     size_t slash = program.rfind('/');
-    return slash == std::string::npos ? "web" : program.substr(0, slash) + "/web";
+    if (slash == std::string::npos) return "web";
+    const std::string folder = program.substr(0, slash);
+    for (const std::string& candidate : {folder + "/web", folder + "/../share/peer-plan/web"})
+        if (::access((candidate + "/index.html").c_str(), R_OK) == 0) return candidate;
+    return folder + "/web";
 }
 
 // Port 5173 is also Vite's default, so "in use" says what to do instead.

@@ -159,8 +159,16 @@ void Flags::add_duration(std::string_view name, std::string_view help, int64_t* 
 Flags::Outcome Flags::parse(int argc, char** argv, std::string* error) const {
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
+        if (positionals_ && (arg == "--" || (stop_at_first_ && arg.substr(0, 2) != "--"))) {
+            positionals_->insert(positionals_->end(), argv + i + (arg == "--" ? 1 : 0), argv + argc);
+            return Outcome::run;
+        }
         if (arg == "--help" || arg == "-h") return Outcome::help;
         if (arg == "--version") return Outcome::version;
+        if (positionals_ && arg.substr(0, 2) != "--") {
+            positionals_->emplace_back(arg);
+            continue;
+        }
         if (arg.substr(0, 2) != "--") {
             *error = "unexpected argument '" + std::string(arg) + "'";
             return Outcome::bad;

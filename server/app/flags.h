@@ -25,6 +25,13 @@ public:
     void add_size(std::string_view name, std::string_view help, uint64_t* target, uint64_t min, uint64_t max);
     // Durations in milliseconds: "250ms", "30s", "2m"; a bare number is seconds.
     void add_duration(std::string_view name, std::string_view help, int64_t* target, int64_t min_ms);
+    // Arguments that are not flags go to *target instead of being an error.
+    // After "--" every argument is one; with stop_at_first, so is everything
+    // after the first (a command line to run, as env(1) takes it).
+    void add_positionals(std::vector<std::string>* target, bool stop_at_first = false) {
+        positionals_ = target;
+        stop_at_first_ = stop_at_first;
+    }
 
     enum class Outcome { run, help, version, bad };
     // On `bad`, *error says which flag and why, e.g. "--port: 'x' is not a number".
@@ -42,6 +49,8 @@ private:
     };
     void add(Flag flag) { flags_.push_back(std::move(flag)); }
     std::vector<Flag> flags_;
+    std::vector<std::string>* positionals_ = nullptr;
+    bool stop_at_first_ = false;
 };
 
 std::string format_duration(int64_t ms);

@@ -142,22 +142,37 @@ Result<json::Value> Store::read() const {
     return document;
 }
 
-Status register_entry(Store& store, const Entry& entry) {
+Status register_entry(Store& store, const Entry& entry) { return register_entry(store, to_json(entry)); }
+
+Status register_entry(Store& store, json::Value entry) {
+    const json::Value* port_value = entry.find("port");
+    const json::Value* id_value = entry.find("id");
+    if (!port_value || !port_value->as_int() || !id_value || !id_value->is_string())
+        return Error{"an entry needs an integer port and a string id"};
+    const int64_t entry_port = *port_value->as_int();
+    const std::string entry_id = id_value->as_string();
     std::string clash;  // a live server already uses this id: unregistering one would remove both
-    Status written = store.update([&entry, &clash](json::Value::Array& servers) {
-        std::erase_if(servers, [&entry](const json::Value& server) {
-            return same_endpoint(server, entry) || !entry_is_live(server);
+    const json::Value* url_value = entry.find("url");
+    const std::string entry_address = url_address(url_value && url_value->is_string() ? url_value->as_string() : "");
+    Status written = store.update([&](json::Value::Array& servers) {
+        std::erase_if(servers, [&](const json::Value& server) {
+            const json::Value* port = server.find("port");
+            const json::Value* url = server.find("url");
+            if (port && port->as_int() == entry_port &&
+                url_address(url && url->is_string() ? url->as_string() : std::string_view()) == entry_address)
+                return true;  // the same address and port: an earlier life of this endpoint
+            return !entry_is_live(server);
         });
         for (const json::Value& server : servers) {
             const json::Value* id = server.find("id");
-            if (id && id->as_string() == entry.id) {
+            if (id && id->as_string() == entry_id) {
                 const json::Value* pid = server.find("pid");
-                clash = "id '" + entry.id + "' is already registered by pid " +
+                clash = "id '" + entry_id + "' is already registered by pid " +
                         std::to_string(pid ? pid->as_int().value_or(0) : 0);
                 return;
             }
         }
-        servers.push_back(to_json(entry));
+        servers.push_back(std::move(entry));
     });
     if (!written.ok()) return written;
     if (!clash.empty()) return Error{clash};

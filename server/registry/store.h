@@ -57,6 +57,9 @@ private:
 // One update: drop entries with the same address and port (same_endpoint),
 // drop entries that are not live (entry_is_live), append the new one.
 Status register_entry(Store& store, const Entry& entry);
+// The same for an entry with more fields than Entry knows (name, kind, meta,
+// ...): it must hold at least an integer "port" and a string "id".
+Status register_entry(Store& store, json::Value entry);
 // One update: remove the entries with this id, nothing else.
 Status unregister_entry(Store& store, std::string_view id);
 // read(), keeping only the entries for which entry_is_live holds.

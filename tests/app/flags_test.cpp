@@ -148,4 +148,24 @@ TEST(Flags, SizesInGiB) {
     EXPECT_EQ(size, uint64_t{2} << 30);
 }
 
+TEST(Flags, PositionalsWhenAsked) {
+    Target t;
+    EXPECT_EQ(t.parse({"ID"}).error, "unexpected argument 'ID'");
+    std::vector<std::string> args;
+    t.flags.add_positionals(&args);
+    EXPECT_EQ(t.parse({"one", "--yes", "two", "--", "--port", "x"}).outcome, app::Flags::Outcome::run);
+    EXPECT_EQ(args, (std::vector<std::string>{"one", "two", "--port", "x"}));
+    EXPECT_TRUE(t.yes);
+    EXPECT_EQ(t.port, 0u);  // after "--" nothing is a flag
+}
+
+TEST(Flags, PositionalsStopAtTheFirst) {
+    Target t;
+    std::vector<std::string> args;
+    t.flags.add_positionals(&args, true);
+    EXPECT_EQ(t.parse({"--port", "7", "python3", "-m", "--port", "9"}).outcome, app::Flags::Outcome::run);
+    EXPECT_EQ(args, (std::vector<std::string>{"python3", "-m", "--port", "9"}));
+    EXPECT_EQ(t.port, 7u);
+}
+
 }  // namespace

@@ -85,6 +85,7 @@ Process::Process(Process&& other) noexcept
       err_(std::move(other.err_)),
       out_text_(std::move(other.out_text_)),
       err_text_(std::move(other.err_text_)),
+      err_searched_(other.err_searched_),
       exited_(other.exited_),
       status_(other.status_) {}
 
@@ -121,6 +122,20 @@ std::optional<std::string> Process::wait_for(const std::string& text, std::strin
     while (true) {
         for (size_t nl; (nl = text.find('\n', searched)) != std::string::npos; searched = nl + 1) {
             std::string line = text.substr(searched, nl - searched);
+            if (line.find(needle) != std::string::npos) return line;
+        }
+        int64_t left = deadline - loop::monotonic_ms();
+        if (left <= 0 || (!out_ && !err_)) return std::nullopt;
+        pump(static_cast<int>(std::min<int64_t>(left, 100)));
+    }
+}
+
+std::optional<std::string> Process::wait_for_err_line(std::string_view needle, int timeout_ms) {
+    int64_t deadline = loop::monotonic_ms() + timeout_ms;
+    while (true) {
+        for (size_t nl; (nl = err_text_.find('\n', err_searched_)) != std::string::npos;) {
+            std::string line = err_text_.substr(err_searched_, nl - err_searched_);
+            err_searched_ = nl + 1;
             if (line.find(needle) != std::string::npos) return line;
         }
         int64_t left = deadline - loop::monotonic_ms();

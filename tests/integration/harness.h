@@ -51,6 +51,9 @@ public:
     std::optional<std::string> wait_for_line(std::string_view needle, int timeout_ms = kWaitMs);
     // The same on stderr.
     std::optional<std::string> wait_for_stderr_line(std::string_view needle, int timeout_ms = kWaitMs);
+    // The same on stderr, each line found once: successive calls find
+    // successive lines (peer-plan run reports every entry there).
+    std::optional<std::string> wait_for_err_line(std::string_view needle, int timeout_ms = kWaitMs);
     void signal(int signo);
     // Waits for exit; returns the exit status (or 128+signal), nullopt on timeout.
     std::optional<int> wait_exit(int timeout_ms = kWaitMs);
@@ -63,6 +66,7 @@ private:
     pid_t pid_ = -1;
     UniqueFd out_, err_;
     std::string out_text_, err_text_;
+    size_t err_searched_ = 0;
     bool exited_ = false;
     int status_ = 0;
 };

@@ -56,7 +56,7 @@ bool all_read(uint16_t port) {
 
 // Polls until the server on `port` has read everything sent to it (bounded).
 bool wait_all_read(uint16_t port) {
-    for (int64_t deadline = load::now_ms() + harness::kWaitMs; load::now_ms() < deadline;) {
+    for (int64_t deadline = load::monotonic_ms() + harness::kWaitMs; load::monotonic_ms() < deadline;) {
         if (all_read(port)) return true;
         usleep(5'000);
     }

@@ -1,12 +1,12 @@
 # The other platform's code, compiled on this one (included by the top-level Makefile).
-#   make platform-check   poller_kqueue.cpp, watcher_kqueue.cpp and process_bsd.cpp, -fsyntax-only, with
+#   make platform-check   poller_kqueue.cpp, watcher_kqueue.cpp, process_bsd.cpp, peer_owner_bsd.cpp and ports_bsd.cpp, -fsyntax-only, with
 #                         g++ and clang++, as FreeBSD and as macOS, against the
 #                         declaration headers in tests/platform/ (README.md there).
 # `make test` runs it, so a typo in the kqueue or sysctl code fails the tests.
 
 PLATFORM_CHECK_CXX  ?= g++ clang++
 PLATFORM_CHECK_SRCS := server/loop/poller_kqueue.cpp server/loop/watcher_kqueue.cpp server/registry/process_bsd.cpp \
-                       server/net/peer_owner_bsd.cpp
+                       server/net/peer_owner_bsd.cpp server/registry/ports_bsd.cpp
 
 .PHONY: platform-check
 platform-check:

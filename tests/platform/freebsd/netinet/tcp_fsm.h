@@ -1,0 +1,3 @@
+// Declarations for `make platform-check` only: FreeBSD's TCP states.
+#pragma once
+#define TCPS_LISTEN 1
