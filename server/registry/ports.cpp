@@ -1,5 +1,6 @@
 #include "registry/ports.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace registry {
@@ -50,6 +51,14 @@ uint64_t parse_socket_link(std::string_view link) {
     uint64_t inode = 0;
     auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), inode, 10);
     return ec == std::errc() && end == digits.data() + digits.size() ? inode : 0;
+}
+
+std::vector<int64_t> process_tree(int64_t root) {
+    std::vector<int64_t> tree{root};
+    for (size_t i = 0; i < tree.size() && tree.size() < 100'000; ++i)
+        for (int64_t child : child_processes(tree[i]))
+            if (std::find(tree.begin(), tree.end(), child) == tree.end()) tree.push_back(child);
+    return tree;
 }
 
 }  // namespace registry

@@ -25,6 +25,8 @@ std::vector<ListeningPort> listening_ports(int64_t root);
 
 // The descendants of `root` (children, their children, ...), root first.
 std::vector<int64_t> process_tree(int64_t root);
+// The direct children of `pid` (defined per kernel, beside listening_ports()).
+std::vector<int64_t> child_processes(int64_t pid);
 
 // /proc/net/tcp and /proc/net/tcp6: the sockets in state LISTEN (0A), as
 // (inode, local port). The header line and malformed lines are skipped.
