@@ -46,8 +46,8 @@ if ((${#packages[@]})); then
 fi
 
 case $want in e2e|all)
-    if [[ ! -d node_modules/playwright-core ]]; then
-        echo "deps: npm ci (playwright-core; it never downloads a browser)"
+    if [[ ! -d node_modules/playwright-core || ! -d node_modules/ws ]]; then
+        echo "deps: npm ci (playwright-core, which never downloads a browser, and ws for the interop tests)"
         PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null
     fi ;;
 esac

@@ -142,7 +142,7 @@ TEST_F(PeerPlanTest, RunNodeWsServer) {
     std::string ws_module;
     for (const char* candidate : {"node_modules/ws", "tests/bench/node_modules/ws"})
         if (::access((std::string(candidate) + "/package.json").c_str(), R_OK) == 0) ws_module = candidate;
-    if (ws_module.empty()) GTEST_SKIP() << "the ws npm package is not installed (cd tests/bench && npm ci installs it)";
+    if (ws_module.empty()) GTEST_SKIP() << "the ws npm package is not installed (scripts/deps.sh e2e installs it)";
     char cwd[4096];
     ASSERT_NE(::getcwd(cwd, sizeof cwd), nullptr);
     if (ws_module[0] != '/') ws_module = std::string(cwd) + "/" + ws_module;
