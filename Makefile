@@ -131,11 +131,16 @@ clean:
 # Man pages: man(7) source, any groff warning fails.
 MAN1 := docs/man/peer-plan.1 docs/man/ws-server.1 docs/man/registry-http.1
 MAN5 := docs/man/peer-plan-registry.5
-man-check:
+# Each page renders without a warning, and each program's page shows every
+# flag its --help lists (scripts/man_flags.sh), so the programs come first.
+man-check: $(MAINS)
 	@$(if $(Q),echo "  GROFF    $(MAN1) $(MAN5)")
 	$(Q)for page in $(MAN1) $(MAN5); do \
 	  out=$$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z $$page 2>&1); \
 	  if [ -n "$$out" ]; then echo "$$page: $$out"; exit 1; fi; done
+	@$(if $(Q),echo "  MANFLAGS $(MAINS)")
+	$(Q)status=0; for program in $(MAINS); do \
+	  scripts/man_flags.sh ./$$program docs/man/$$program.1 || status=1; done; exit $$status
 
 # Installed layout: bin/, share/peer-plan/web/ (registry-http finds it from
 # its own path), share/man/. `make uninstall` removes exactly these files.
