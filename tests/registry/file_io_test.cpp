@@ -17,21 +17,15 @@
 #include "base/civil_time.h"
 #include "base/clock.h"
 #include "registry/store.h"
+#include "tests/support/files.h"
 
 namespace {
 
 using registry::Entry;
 using registry::Store;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void spit(const std::string& path, std::string_view bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using support::slurp;
+using support::spit;
 
 std::set<std::string> names_in(const std::string& folder) {
     std::set<std::string> names;

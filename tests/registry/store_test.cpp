@@ -17,11 +17,12 @@
 #include <vector>
 
 #include "base/civil_time.h"
-#include "tests/support/processes.h"
 #include "base/clock.h"
 #include "json/reader.h"
 #include "json/writer.h"
 #include "registry/process.h"
+#include "tests/support/files.h"
+#include "tests/support/processes.h"
 
 namespace {
 
@@ -31,15 +32,8 @@ using registry::Store;
 
 const char kEmptyRegistry[] = "{\n  \"servers\": []\n}\n";
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void spit(const std::string& path, std::string_view bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using support::slurp;
+using support::spit;
 
 mode_t mode_of(const std::string& path) {
     struct stat info {};
