@@ -10,6 +10,7 @@
 #include "app/client_log.h"
 #include "app/flags.h"
 #include "app/owner_check.h"
+#include "app/peer_entry.h"
 #include "app/program.h"
 #include "app/ws_session.h"
 #include "base/civil_time.h"
@@ -24,6 +25,7 @@
 namespace {
 
 constexpr std::string_view kVersion = "ws-server 1.0.0";
+constexpr std::string_view kVersionNumber = kVersion.substr(kVersion.find(' ') + 1);  // the entry's "version"
 constexpr std::string_view kSynopsis =
     "Usage: ws-server [flags]\n"
     "A WebSocket echo server, registered in the peer-plan registry while it runs.";
@@ -33,6 +35,7 @@ struct Options {
     uint64_t port = 0;
     std::string registry;
     std::string id;
+    std::string name;
     uint64_t max_message = 16u << 20;
     uint64_t max_header = 16u << 10;
     uint64_t max_output = 4u << 20;
@@ -59,6 +62,7 @@ app::Flags make_flags(Options& o) {
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
     f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
     f.add_string("id", "id in the registry (default server-<unix ms>-<6 random base-36 chars>)", &o.id);
+    f.add_string("name", "name in the registry, a short label for people (default: the id)", &o.name);
     f.add_size("max-message", "largest message, fragments added up (bigger: close 1009)", &o.max_message, 125,
                1u << 30);
     f.add_size("max-header", "largest handshake request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
@@ -127,9 +131,17 @@ int main(int argc, char** argv) {
     entry.pid = ::getpid();
     entry.started_at = base::format_iso8601_ms(started);
     base::set_log_name(entry.id);
+    app::WsHealth health{entry.id, app::random_hex(32), base::monotonic_ms()};
+    config.health = &health;
+    json::Value written = registry::to_json(entry);
+    written.set("name", json::Value::string(options.name.empty() ? entry.id : options.name));
+    written.set("kind", json::Value::string("echo"));
+    written.set("instance", json::Value::string(health.instance));
+    written.set("host", json::Value::string(app::host_name()));
+    written.set("version", json::Value::string(std::string(kVersionNumber)));
     registry::Store store(registry::resolve_path(options.registry));
     store.set_lock_wait({options.lock_timeout_ms, app::pause_unless_stopped});
-    if (Status st = registry::register_entry(store, entry); !st.ok())
+    if (Status st = registry::register_entry(store, std::move(written)); !st.ok())
         return fail("cannot register in " + store.path() + ": " + st.error().message);
     auto unregister = [&]() -> int {
         app::catch_stop_signals();  // a further signal cuts a wait for the lock short

@@ -22,6 +22,8 @@
 #include "app/client_log.h"
 #include "base/log.h"
 #include "http/response.h"
+#include "json/value.h"
+#include "json/writer.h"
 
 namespace app {
 
@@ -34,11 +36,28 @@ bool is_data(Opcode opcode) {
     return opcode == Opcode::text || opcode == Opcode::binary || opcode == Opcode::continuation;
 }
 
+// GET /healthz (a query is allowed) that does not ask for an upgrade.
+bool is_health_request(const http::Request& request) {
+    const std::string_view path = request.path();
+    return request.method == "GET" && (path == "/healthz" || path.starts_with("/healthz?")) &&
+           !request.has_token("Upgrade", "websocket");
+}
+
 }  // namespace
 
 WsSession::WsSession(net::Link& link, const WsConfig& config, std::string refused)
     : link_(link), config_(config), refused_(std::move(refused)) {
     link_.set_deadline(link_.now_ms() + config_.handshake_timeout_ms);
+}
+
+WsSession::~WsSession() { enter(Phase::closed); }
+
+void WsSession::enter(Phase next) noexcept {
+    if (config_.health != nullptr) {
+        config_.health->connections += int{next == Phase::open || next == Phase::closing} -
+                                       int{phase_ == Phase::open || phase_ == Phase::closing};
+    }
+    phase_ = next;
 }
 
 size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
@@ -103,6 +122,10 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
         link_.close_after_flush();
         return input.size();
     }
+    if (config_.health != nullptr && is_health_request(request)) {
+        answer_health(request);
+        return input.size();
+    }
     auto answer = websocket::answer_handshake(request, config_.policy);
     link_.write(answer.response);
     if (answer.status != 101) {
@@ -110,8 +133,30 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
         link_.close_after_flush();
         return input.size();
     }
-    phase_ = Phase::open;
+    enter(Phase::open);
     return parsed.consumed;
+}
+
+void WsSession::answer_health(const http::Request& request) noexcept {
+    std::string response;
+    if (websocket::Handshake refused = websocket::check_host(request, config_.policy); refused.status != 0) {
+        client_event(link_.fd(), "/healthz refused: " + std::to_string(refused.status) + " " + refused.problem);
+        response = std::move(refused.response);
+    } else {
+        const WsHealth& health = *config_.health;
+        const std::string body = json::to_string(json::Value::object({
+            {"id", json::Value::string(health.id)},
+            {"instance", json::Value::string(health.instance)},
+            {"connections", json::Value::number(health.connections)},
+            {"messages", json::Value::number(health.messages)},
+            {"uptimeMs", json::Value::number(std::max<int64_t>(0, link_.now_ms() - health.started_ms))},
+        }), 0);
+        http::append_head(response, http::ResponseHead{200, "application/json", body.size(), false,
+                                                       "Cache-Control: no-store\r\n"});
+        response += body;
+    }
+    link_.write(response);
+    link_.close_after_flush();
 }
 
 bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
@@ -207,6 +252,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     if (phase_ != Phase::open) return true;  // closing: data is no longer echoed
     if (!continuing) {
         echo_in_place(opcode, frame.payload);
+        count_message();
         return true;
     }
     if (!message_.append(frame.payload.data(), frame.payload.size(), net::Growth::limited)) {
@@ -214,6 +260,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
         return false;
     }
     send_frame(opcode, message_.span());
+    count_message();
     message_opcode_ = Opcode::continuation;
     message_.clear();
     message_.release();  // give the memory back: messages can be large
@@ -226,7 +273,7 @@ void WsSession::on_close_frame(std::span<const uint8_t> payload) noexcept {
     // Answer an open close handshake with the same code; if we started it,
     // this is the answer. Either way the server closes TCP first (§7.1.1).
     if (phase_ == Phase::open) send_close(close.code, {});
-    phase_ = Phase::closed;
+    enter(Phase::closed);
     link_.close_after_flush();
 }
 
@@ -288,6 +335,7 @@ bool WsSession::start_stream(std::span<uint8_t> in, const websocket::DecodeResul
     const size_t header = websocket::write_header(at, Opcode::binary, size);
     websocket::unmask(at + header, frame.payload, frame.mask);
     link_.write_in_place({at, header + frame.payload.size()});
+    count_message();
     stream_left_ = size - frame.payload.size();
     std::copy_n(frame.mask, 4, stream_mask_);
     advance(stream_mask_, frame.payload.size());
@@ -320,7 +368,7 @@ void WsSession::send_close(uint16_t code, std::string_view reason) noexcept {
 void WsSession::fail(uint16_t code, std::string_view reason) noexcept {
     client_event(link_.fd(), "closing connection with " + std::to_string(code) + ": " + std::string(reason));
     if (phase_ == Phase::open) send_close(code, reason);
-    phase_ = Phase::closed;
+    enter(Phase::closed);
     message_.clear();
     message_.release();  // what it held goes back now, not when the peer is gone
     link_.close_after_flush();
@@ -340,7 +388,7 @@ void WsSession::on_deadline() noexcept {
         http::append_error(response, 408, "no complete handshake within " +
                                               std::to_string(config_.handshake_timeout_ms) + " ms", false);
         link_.write(response);
-        phase_ = Phase::closed;
+        enter(Phase::closed);
         return link_.close_after_flush();
     }
     case Phase::open:
@@ -371,7 +419,7 @@ void WsSession::on_shutdown() noexcept {
         return;
     }
     send_close(1001, "server shutting down");
-    phase_ = Phase::closing;
+    enter(Phase::closing);
     link_.set_deadline(link_.now_ms() + config_.close_timeout_ms);
 }
 

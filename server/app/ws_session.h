@@ -19,6 +19,17 @@
 
 namespace app {
 
+// What ws-server's GET /healthz reports (SPEC "Live registry"): who it is,
+// set at start, and two counters its sessions keep. Counting costs an
+// increment per echoed message and one per opened or ended WebSocket.
+struct WsHealth {
+    std::string id;
+    std::string instance;
+    int64_t started_ms = 0;    // on the connections' monotonic clock (net::Link::now_ms)
+    int64_t connections = 0;   // WebSocket connections open now (handshake done, not yet closed)
+    int64_t messages = 0;      // messages echoed since start
+};
+
 struct WsConfig {
     uint64_t max_message = 16u << 20;       // bytes in one message, fragments added up (else 1009)
     int64_t handshake_timeout_ms = 10'000;  // from accept to a complete handshake
@@ -26,6 +37,9 @@ struct WsConfig {
     int64_t close_timeout_ms = 5'000;       // wait for the peer's close frame after ours
     http::Limits head_limits;
     websocket::HandshakePolicy policy;
+    // Where the counters go and what GET /healthz says; nullptr: nothing is
+    // counted and /healthz is refused like any request without an upgrade.
+    WsHealth* health = nullptr;
 };
 
 class WsSession {
@@ -33,6 +47,9 @@ public:
     // `refused`: the reason this connection is not served (app/owner_check.h),
     // answered with 403 to its upgrade request; empty: served.
     WsSession(net::Link& link, const WsConfig& config, std::string refused = {});
+    ~WsSession();
+    WsSession(const WsSession&) = delete;
+    WsSession& operator=(const WsSession&) = delete;
 
     // net::Connection's callbacks (see there): all unhandled input, returns how
     // much was handled; the deadline passed; the server is stopping.
@@ -44,7 +61,15 @@ public:
     void on_memory_short(net::Shortage why) noexcept;
 
 private:
+    enum class Phase : uint8_t { handshake, open, closing, closed };
     size_t handshake(std::span<uint8_t> input) noexcept;
+    // GET /healthz without an upgrade: the Host rule, then the counters as JSON.
+    void answer_health(const http::Request& request) noexcept;
+    // Every phase change goes through here: it keeps WsHealth::connections.
+    void enter(Phase next) noexcept;
+    void count_message() noexcept {
+        if (config_.health != nullptr) ++config_.health->messages;
+    }
     // Handles one complete frame; false when the connection is failing.
     bool on_frame(const websocket::DecodeResult& frame) noexcept;
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
@@ -77,7 +102,6 @@ private:
     // Fails with 1013 (over --max-memory) or 1011 (no memory at all).
     void fail_for_memory(net::Shortage why) noexcept;
 
-    enum class Phase : uint8_t { handshake, open, closing, closed };
     // Ordered so that nothing is padding (see net::Connection).
     net::Link& link_;
     const WsConfig& config_;

@@ -52,13 +52,18 @@ std::string accept_key(std::string_view client_key) {
     return base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
-Handshake answer_handshake(const http::Request& request, const HandshakePolicy& policy) {
-    if (request.method != "GET") return refuse(405, "a WebSocket handshake must be a GET", "Allow: GET\r\n");
-    if (request.version_minor < 1) return refuse(400, "a WebSocket handshake needs HTTP/1.1");
+Handshake check_host(const http::Request& request, const HandshakePolicy& policy) {
     // An absolute-form target's authority, not the Host header (RFC 9112 §3.2.2).
     std::string_view host = request.host();
     if (!policy.allow_any_host && !http::is_loopback_host(host) && !http::is_host_of(host, policy.listen_address))
         return refuse(403, "Host '" + std::string(host.substr(0, 100)) + "' is not a loopback name");
+    return Handshake{};
+}
+
+Handshake answer_handshake(const http::Request& request, const HandshakePolicy& policy) {
+    if (request.method != "GET") return refuse(405, "a WebSocket handshake must be a GET", "Allow: GET\r\n");
+    if (request.version_minor < 1) return refuse(400, "a WebSocket handshake needs HTTP/1.1");
+    if (Handshake refused = check_host(request, policy); refused.status != 0) return refused;
     std::string_view origin = request.header("Origin");
     if (!origin_allowed(origin, policy))
         return refuse(403, "Origin '" + std::string(origin.substr(0, 100)) + "' is not allowed");

@@ -29,4 +29,9 @@ std::string accept_key(std::string_view client_key);
 // The 101 answer, or the refusal with its status and reason.
 Handshake answer_handshake(const http::Request& request, const HandshakePolicy& policy);
 
+// The Host rule of answer_handshake alone, for the requests ws-server answers
+// without upgrading (GET /healthz): status 0 when the Host is accepted, else
+// the same 403 refusal.
+Handshake check_host(const http::Request& request, const HandshakePolicy& policy);
+
 }  // namespace websocket

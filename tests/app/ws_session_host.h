@@ -116,8 +116,12 @@ inline constexpr std::string_view kUpgraded =
 
 class SessionHost {
 public:
-    explicit SessionHost(const app::WsConfig& config = test_config())
-        : config_(config), session_(std::make_unique<app::WsSession>(link_, config_)) {}
+    // `refused`: as from the owner check (app::WsSession's constructor).
+    explicit SessionHost(const app::WsConfig& config = test_config(), std::string refused = {})
+        : config_(config), session_(std::make_unique<app::WsSession>(link_, config_, std::move(refused))) {}
+    // The session ends (the connection is destroyed), as when its peer has
+    // gone; nothing may be fed after.
+    void destroy() { session_.reset(); }
 
     // One read of `bytes`. Nothing reaches the session once it has closed.
     void feed(std::string_view bytes) {

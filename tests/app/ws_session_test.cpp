@@ -421,3 +421,107 @@ TEST(WsSession, HandshakeTimeoutAnswers408) {
 }
 
 }  // namespace
+
+// ---- GET /healthz --------------------------------------------------------------
+
+constexpr std::string_view kHealthz = "GET /healthz HTTP/1.1\r\nHost: localhost:8080\r\n\r\n";
+
+struct HealthFixture {
+    app::WsHealth health{"server-1", "0123456789abcdef0123456789abcdef", 1'000'000 - 1500};
+    app::WsConfig config = [this] {
+        app::WsConfig c = session_test::test_config();
+        c.health = &health;
+        return c;
+    }();
+};
+
+std::string healthz_answer(std::string_view body) {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+           "\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n" + std::string(body);
+}
+
+TEST(WsSession, HealthzAnswersWithTheCountersAndCloses) {
+    HealthFixture f;
+    const std::string expected = healthz_answer(
+        R"({"id":"server-1","instance":"0123456789abcdef0123456789abcdef","connections":0,"messages":0,"uptimeMs":1500})");
+    for (size_t cut = 0; cut <= kHealthz.size(); ++cut) {
+        SessionHost host(f.config);
+        host.feed_cut(kHealthz, {cut});
+        ASSERT_EQ(host.output(), expected) << "cut at " << cut;
+        EXPECT_TRUE(host.closed());
+    }
+    SessionHost queried(f.config);
+    queried.feed("GET /healthz?from=registry-http HTTP/1.0\r\nHost: [::1]\r\n\r\n");
+    EXPECT_EQ(queried.output(), expected);
+}
+
+TEST(WsSession, HealthzCountsOpenConnectionsAndEchoedMessages) {
+    HealthFixture f;
+    auto healthz = [&] {
+        SessionHost probe(f.config);
+        probe.feed(kHealthz);
+        return probe.output();
+    };
+    SessionHost first(f.config), second(f.config), refused(f.config);
+    ASSERT_TRUE(first.open());
+    ASSERT_TRUE(second.open());
+    refused.feed("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");  // no upgrade: 400, never open
+    // Text, binary, a fragmented message (one), a binary frame echoed as it
+    // arrives (one); pings and pongs are no messages.
+    first.feed(client_frame(0x81, "a") + client_frame(0x82, "b") + client_frame(0x89, "ping") +
+               client_frame(0x01, "c") + client_frame(0x80, "d") + client_frame(0x8A, ""));
+    const std::string streamed = client_frame(0x82, pattern(500));
+    second.feed(streamed.substr(0, 100));
+    second.feed(streamed.substr(100));
+    EXPECT_EQ(healthz(), healthz_answer(
+        R"({"id":"server-1","instance":"0123456789abcdef0123456789abcdef","connections":2,"messages":4,"uptimeMs":1500})"));
+    // One closes (the close handshake), one is dropped: none left.
+    first.feed(client_frame(0x88, "\x03\xe8"s));
+    EXPECT_TRUE(first.closed());
+    EXPECT_EQ(f.health.connections, 1);
+    second.destroy();
+    EXPECT_EQ(f.health.connections, 0);
+    EXPECT_EQ(f.health.messages, 4);
+}
+
+TEST(WsSession, HealthzKeepsTheHostRuleAndTheOwnerCheck) {
+    HealthFixture f;
+    SessionHost foreign(f.config);
+    foreign.feed("GET /healthz HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
+    const std::string body = "403 Forbidden: Host 'attacker.example' is not a loopback name\n";
+    EXPECT_EQ(foreign.output(), "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                                    std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    EXPECT_TRUE(foreign.closed());
+
+    SessionHost stranger(f.config, "connection from uid 1001, not this server's user");
+    stranger.feed(kHealthz);
+    const std::string refusal = "403 Forbidden: connection from uid 1001, not this server's user\n";
+    EXPECT_EQ(stranger.output(), "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                                     std::to_string(refusal.size()) + "\r\nConnection: close\r\n\r\n" + refusal);
+}
+
+TEST(WsSession, OtherRequestsKeepTheirAnswers) {
+    HealthFixture f;
+    auto answer = [](const app::WsConfig& config, std::string_view request) {
+        SessionHost host(config);
+        host.feed(request);
+        return host.output();
+    };
+    const std::string no_upgrade = "400 Bad Request: missing 'Upgrade: websocket'\n";
+    const std::string refused_400 = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                    "Content-Length: " + std::to_string(no_upgrade.size()) +
+                                    "\r\nConnection: close\r\n\r\n" + no_upgrade;
+    EXPECT_EQ(answer(f.config, "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"), refused_400);
+    EXPECT_EQ(answer(f.config, "GET /healthzz HTTP/1.1\r\nHost: localhost\r\n\r\n"), refused_400);
+    // Without a WsHealth (tests, other embedders) /healthz is one more request without an upgrade.
+    EXPECT_EQ(answer(session_test::test_config(), kHealthz), refused_400);
+    const std::string not_get = "405 Method Not Allowed: a WebSocket handshake must be a GET\n";
+    EXPECT_EQ(answer(f.config, "HEAD /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+              "HTTP/1.1 405 Method Not Allowed\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " +
+                  std::to_string(not_get.size()) + "\r\nConnection: close\r\nAllow: GET\r\n\r\n" + not_get);
+    // An upgrade to /healthz is an upgrade, as to any path.
+    std::string upgrade(session_test::kUpgrade);
+    upgrade.replace(0, 5, "GET /healthz");
+    EXPECT_EQ(answer(f.config, upgrade), session_test::kUpgraded);
+    EXPECT_EQ(f.health.connections, 0);  // that session has ended
+}

@@ -317,9 +317,121 @@ TEST_F(WsServerTest, RegistryEntryHasEveryField) {
     EXPECT_EQ(entry.find("url")->as_string(), "ws://localhost:" + std::to_string(port()));
     EXPECT_EQ(entry.find("pid")->as_int(), server_->process.pid());
     EXPECT_EQ(entry.find("startedAt")->as_string().size(), 24u);
+    EXPECT_EQ(entry.find("name")->as_string(), server_->id);  // no --name: the id
+    EXPECT_EQ(entry.find("kind")->as_string(), "echo");
+    const std::string instance = entry.find("instance")->as_string();
+    EXPECT_EQ(instance.size(), 32u);
+    EXPECT_EQ(instance.find_first_not_of("0123456789abcdef"), std::string::npos) << instance;
+    char hostname[256] = {};
+    ASSERT_EQ(::gethostname(hostname, sizeof hostname - 1), 0);
+    EXPECT_EQ(entry.find("host")->as_string(), hostname);
+    EXPECT_EQ(entry.find("version")->as_string(), "1.0.0");
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : entry.as_object()) keys.push_back(key);
+    EXPECT_EQ(keys, (std::vector<std::string>{"id", "port", "url", "pid", "startedAt", "name", "kind", "instance",
+                                              "host", "version"}));
     struct stat st {};
     ASSERT_EQ(::stat(registry_path().c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(WsServerRegistry, NameFlagAndANewInstanceAtEveryStart) {
+    TempDir dir;
+    const std::string registry = dir.file("servers.json");
+    auto entry_for = [&](const std::string& id) {
+        auto doc = json::parse(read_file(registry));
+        EXPECT_TRUE(doc.ok());
+        json::Value found;
+        if (doc.ok())
+            for (const json::Value& entry : doc.value().find("servers")->as_array())
+                if (entry.find("id")->as_string() == id) found = entry;
+        return found;
+    };
+    WsServer first = start_ws_server(registry, {"--id", "same-id", "--name", "Yjs sync (test)"});
+    ASSERT_NE(first.port, 0) << first.process.stderr_text();
+    const json::Value before = entry_for("same-id");
+    EXPECT_EQ(before.find("name")->as_string(), "Yjs sync (test)");
+    first.process.signal(SIGTERM);
+    ASSERT_EQ(first.process.wait_exit(), 0);
+    WsServer again = start_ws_server(registry, {"--id", "same-id"});
+    ASSERT_NE(again.port, 0) << again.process.stderr_text();
+    const json::Value after = entry_for("same-id");
+    EXPECT_EQ(after.find("name")->as_string(), "same-id");
+    EXPECT_EQ(after.find("instance")->as_string().size(), 32u);
+    EXPECT_NE(after.find("instance")->as_string(), before.find("instance")->as_string());
+}
+
+TEST(WsServerRegistry, AnotherServersStartKeepsEveryFieldOfAnEntry) {
+    // Readers and writers pass on what they do not know: a later start
+    // rewrites the file and leaves the first entry exactly as it was,
+    // ws-server's own fields and a hand-added one alike.
+    TempDir dir;
+    const std::string registry = dir.file("servers.json");
+    WsServer first = start_ws_server(registry, {"--name", "first"});
+    ASSERT_NE(first.port, 0) << first.process.stderr_text();
+    std::string text = read_file(registry);
+    const std::string last_field = "\"version\": \"1.0.0\"";
+    ASSERT_NE(text.find(last_field), std::string::npos) << text;
+    text.insert(text.find(last_field) + last_field.size(), ",\n      \"meta\": {\"team\": \"docs\", \"ratio\": 1.50}");
+    write_file(registry, text);
+    auto doc = json::parse(text);
+    ASSERT_TRUE(doc.ok()) << text;
+    const json::Value entry = doc.value().find("servers")->as_array()[0];
+    WsServer second = start_ws_server(registry);
+    ASSERT_NE(second.port, 0) << second.process.stderr_text();
+    auto after = json::parse(read_file(registry));
+    ASSERT_TRUE(after.ok());
+    const auto& servers = after.value().find("servers")->as_array();
+    ASSERT_EQ(servers.size(), 2u);
+    EXPECT_TRUE(servers[0] == entry) << read_file(registry);
+}
+
+TEST_F(WsServerTest, HealthzCountsConnectionsAndMessages) {
+    auto healthz = [&] {
+        std::string response = send_handshake(port(), "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        EXPECT_EQ(http_status(response), 200) << response;
+        EXPECT_EQ(http_header(response, "Content-Type"), "application/json");
+        auto body = json::parse(http_body(response));
+        EXPECT_TRUE(body.ok()) << response;
+        return body.ok() ? body.value() : json::Value::object();
+    };
+    auto doc = json::parse(read_file(registry_path()));
+    ASSERT_TRUE(doc.ok());
+    const json::Value& entry = doc.value().find("servers")->as_array()[0];
+    json::Value idle = healthz();
+    EXPECT_EQ(idle.find("id")->as_string(), server_->id);
+    EXPECT_EQ(idle.find("instance")->as_string(), entry.find("instance")->as_string());
+    EXPECT_EQ(idle.find("connections")->as_int(), 0);
+    EXPECT_EQ(idle.find("messages")->as_int(), 0);
+    EXPECT_GE(*idle.find("uptimeMs")->as_int(), 0);
+    {
+        UniqueFd a = ws_connect(port());
+        UniqueFd b = ws_connect(port());
+        for (int i = 0; i < 5; ++i) {
+            ASSERT_TRUE(send_all(a.get(), masked_frame(0x81, "hello")));
+            EXPECT_EQ(read_frame(a.get()).payload, "hello");
+        }
+        ASSERT_TRUE(send_all(b.get(), masked_frame(0x82, std::string(70'000, 'x'))));
+        EXPECT_EQ(read_frame(b.get()).payload.size(), 70'000u);
+        json::Value busy = healthz();
+        EXPECT_EQ(busy.find("connections")->as_int(), 2);
+        EXPECT_EQ(busy.find("messages")->as_int(), 6);
+        ASSERT_TRUE(send_all(a.get(), masked_frame(0x88, std::string("\x03\xe8", 2))));
+        EXPECT_EQ(read_close_code(a.get()), 1000);
+        EXPECT_TRUE(wait_closed(a.get()));
+    }
+    // b was dropped without a close. Its EOF reaches the server before the
+    // next request does, but a session ends when the loop's batch does, and
+    // a request in that same batch still counts it: the one after cannot.
+    int64_t connections = -1;
+    for (int attempt = 0; attempt < 3 && connections != 0; ++attempt)
+        connections = healthz().find("connections")->as_int().value_or(-1);
+    EXPECT_EQ(connections, 0);
+    EXPECT_EQ(healthz().find("messages")->as_int(), 6);
+    // Another Host is refused as for an upgrade.
+    const std::string refused = send_handshake(port(), "GET /healthz HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
+    EXPECT_EQ(http_status(refused), 403) << refused;
+    EXPECT_EQ(http_body(refused), "403 Forbidden: Host 'attacker.example' is not a loopback name\n");
 }
 
 TEST(WsServerRegistry, FiftyServersStartAndStop) {
