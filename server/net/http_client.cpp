@@ -52,21 +52,16 @@ HttpClient::HttpClient(loop::EventLoop& loop, std::string host, uint16_t port, H
 
 HttpClient::~HttpClient() {
     close();
-    if (ticks_) *ticks_ = nullptr;
+    loop_.cancel(timer_);
 }
 
-// The one place that touches the loop's timers. main's EventLoop::every()
-// cannot be cancelled, so the tick holds a shared cell that the destructor
-// empties, and a client's tick outlives it as a no-op. With a cancellable
-// every() (branch echo-session) this becomes `timer_ = loop_.every(...)` and
-// `loop_.cancel(timer_)` in the destructor.
+// The one place that touches the loop's timers: one tick for the client's
+// life, from its first request, cancelled when it is destroyed (a client
+// made per request leaves no timer behind).
 void HttpClient::start_ticks() {
-    if (ticks_) return;
-    ticks_ = std::make_shared<HttpClient*>(this);
+    if (timer_ != 0) return;
     int64_t shortest = std::min(options_.connect_timeout_ms, options_.response_timeout_ms);
-    loop_.every(std::clamp<int64_t>(shortest / 4, 5, 250), [cell = ticks_] {
-        if (*cell) (*cell)->tick();
-    });
+    timer_ = loop_.every(std::clamp<int64_t>(shortest / 4, 5, 250), [this] { tick(); });
 }
 
 Status HttpClient::request(const HttpRequest& request, HttpResponseHandler& handler) noexcept {

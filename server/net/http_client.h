@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -131,7 +130,7 @@ private:
     int64_t deadline_ms_ = 0;   // 0: none
     std::string pending_error_; // a connect() failure known at once, reported from the loop
     uint64_t generation_ = 0;   // changes whenever the request in flight ends
-    std::shared_ptr<HttpClient*> ticks_;  // see start_ticks()
+    loop::TimerId timer_ = 0;   // see start_ticks()
 };
 
 }  // namespace net
