@@ -1,6 +1,8 @@
 #include "app/file_source.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "base/log.h"
 
@@ -82,8 +84,13 @@ void FileSource::on_exit(int64_t pid) noexcept {
 void FileSource::rescan() noexcept {
     auto entries = registry::live_entries(store_);
     if (!entries.ok()) {
-        failed_ = true;
-        live_.set_error(entries.error().message);
+        failed_ = true;  // read again at the next sync() or rescan
+        const std::string& message = entries.error().message;
+        // Out of descriptors says nothing about the file: the set stays as it was.
+        if (message.find(std::strerror(EMFILE)) != std::string::npos ||
+            message.find(std::strerror(ENFILE)) != std::string::npos)
+            return;
+        live_.set_error(message);
         return;
     }
     failed_ = false;

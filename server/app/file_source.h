@@ -8,7 +8,8 @@
 // watch processes, a folder replaced behind the watch). What it reads it
 // hands to LiveRegistry::publish(); a file it cannot read is
 // LiveRegistry::set_error() (and read again before the next GET
-// /api/registry, through LiveRegistry::sync()).
+// /api/registry, through LiveRegistry::sync()), except when descriptors ran
+// out: then the set stays as it was until a read succeeds.
 #pragma once
 
 #include <cstdint>

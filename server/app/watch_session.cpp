@@ -41,19 +41,17 @@ void WatchSession::start(const registry::LiveLog& log, std::string_view target) 
     if (resume) {
         auto missed = log.since(resume->epoch, resume->gen);
         if (!missed.snapshot) {
-            for (const registry::Diff* diff : missed.diffs) send(diff->message);
+            for (const registry::Diff* diff : missed.diffs) write_text(diff->message);
             return;
         }
     }
-    send(log.snapshot_message());
+    write_text(log.snapshot_message());  // owed whatever its size: not held against the backlog
 }
 
 bool WatchSession::send(std::string_view message) noexcept {
     if (phase_ != Phase::open || link_.closing()) return true;
-    uint8_t head[websocket::kMaxHeaderSize];
-    const size_t head_size = websocket::write_header(head, Opcode::text, message.size());
     const size_t pending = link_.output_pending();
-    if (pending > 0 && pending + head_size + message.size() > config_.max_backlog) {
+    if (pending > 0 && pending + websocket::header_size(message.size()) + message.size() > config_.max_backlog) {
         client_event(link_.fd(), "watcher dropped: " + std::to_string(pending) +
                                      " bytes not read (--max-watch-backlog " + std::to_string(config_.max_backlog) +
                                      ")");
@@ -61,8 +59,14 @@ bool WatchSession::send(std::string_view message) noexcept {
         link_.abort();
         return false;
     }
-    link_.write({reinterpret_cast<const char*>(head), head_size}, message);
+    write_text(message);
     return true;
+}
+
+void WatchSession::write_text(std::string_view message) noexcept {
+    uint8_t head[websocket::kMaxHeaderSize];
+    const size_t head_size = websocket::write_header(head, Opcode::text, message.size());
+    link_.write({reinterpret_cast<const char*>(head), head_size}, message);
 }
 
 size_t WatchSession::on_input(std::span<uint8_t> input) noexcept {

@@ -8,7 +8,8 @@
 // kMaxClientPayload with 1009. A watcher that does not read is dropped
 // (aborted, no close frame: it would wait behind what is not read) when what
 // it has not taken plus the next message would pass max_backlog; an empty
-// backlog takes one message of any size. Like WsSession it is the protocol
+// backlog takes one message of any size, and what start() sends is owed
+// whatever its size. Like WsSession it is the protocol
 // alone, on net::Link.
 #pragma once
 
@@ -57,6 +58,8 @@ public:
 
 private:
     void on_frame(const websocket::DecodeResult& frame) noexcept;
+    // The frame's header, then the message from where it lies.
+    void write_text(std::string_view message) noexcept;
     void send_frame(websocket::Opcode opcode, std::string_view payload) noexcept;
     void fail(uint16_t code, std::string_view reason) noexcept;
 
