@@ -10,12 +10,14 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 
 #include "app/client_log.h"
 #include "app/file_source.h"
 #include "app/flags.h"
+#include "app/health_checker.h"
 #include "app/live_registry.h"
 #include "app/program.h"
 #include "app/http_session.h"
@@ -45,6 +47,7 @@ struct Options {
     int64_t watch_heartbeat_ms = app::LiveRegistry::kHeartbeatMs;
     bool allow_any_host = false;
     bool allow_other_users = false;
+    bool no_probes = false;
     bool verbose = false;
 };
 
@@ -68,6 +71,8 @@ app::Flags make_flags(Options& o) {
                "serve every user of this machine, not only the one who started it (unsafe: they "
                "can read the registry and use the servers)",
                &o.allow_other_users);
+    f.add_bool("no-probes", "never connect to the entries' ports: serve them without status or counters",
+               &o.no_probes);
     f.add_bool("verbose", "also log a line for every connection", &o.verbose);
     return f;
 }
@@ -135,6 +140,14 @@ int main(int argc, char** argv) {
     const uint64_t epoch = (uint64_t{entropy()} << 32 | entropy()) & registry::kMaxEpoch;
     app::LiveRegistry live(loop.value(), epoch);
     live.set_heartbeat_interval(options.watch_heartbeat_ms);
+    // Health: each entry's status and counters are added to what is served,
+    // and a change of them is a change of the live set.
+    std::optional<app::HealthChecker> health;
+    if (!options.no_probes) {
+        health.emplace(loop.value(), [&live] { live.republish(); });
+        live.set_decorator([&health](const json::Value& entry) { return health->decorate(entry); });
+        live.set_observer([&health](const std::vector<json::Value>& entries) { health->set_entries(entries); });
+    }
     auto source = app::FileSource::start(loop.value(), registry::resolve_path(options.registry), live);
     if (!source.ok()) return fail(source.error().message);
     app::HttpSite site{config, std::move(files.value()), live};

@@ -103,7 +103,7 @@ void Prober::settle(State& state, Health health) {
     state.health = health;
     if (health != Health::live) state.report.reset();
     state.in_flight = 0;
-    state.due_ms = state.started_ms + kProbeIntervalMs;
+    state.due_ms = state.started_ms + (health == Health::refused ? kRefusedRetryMs : kProbeIntervalMs);
 }
 
 Prober::Work Prober::poll() {

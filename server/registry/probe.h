@@ -3,7 +3,8 @@
 // which to abandon; whoever owns the sockets connects to 127.0.0.1:port,
 // sends GET /healthz and reports what happened. Per entry at most one probe
 // is in flight; an entry is probed as soon as it appears or changes (another
-// port or instance) and then every kProbeIntervalMs; a probe not answered
+// port or instance) and then every kProbeIntervalMs (kRefusedRetryMs while
+// it is refused); a probe not answered
 // within kProbeTimeoutMs is abandoned and the entry is `unresponsive`.
 //
 // Outcomes: a refused connection is `refused`. An answer is `live`, unless it
@@ -29,6 +30,9 @@ namespace registry {
 
 inline constexpr int64_t kProbeIntervalMs = 10'000;
 inline constexpr int64_t kProbeTimeoutMs = 2'000;
+// A refused entry is probed again sooner: a server may write its entry just
+// before it listens (ws-server does), and a refused connect costs nothing.
+inline constexpr int64_t kRefusedRetryMs = 1'000;
 
 enum class Health : uint8_t { unknown, live, refused, unresponsive, impostor };
 std::string_view health_name(Health health);  // "unknown", "live", ...

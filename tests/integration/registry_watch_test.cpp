@@ -95,7 +95,9 @@ protected:
         ::mkdir(web_dir().c_str(), 0755);
         write_file(web_dir() + "/index.html", "<!doctype html><title>peer-plan</title>\n");
     }
-    void start(std::vector<std::string> extra = {"--watch-heartbeat", "3600s"}) {
+    // Without `probes`, entries are served as the file holds them (no status).
+    void start(std::vector<std::string> extra = {"--watch-heartbeat", "3600s"}, bool probes = false) {
+        if (!probes) extra.push_back("--no-probes");
         http_ = std::make_unique<HttpServer>(start_registry_http(registry(), web_dir(), std::move(extra)));
         ASSERT_NE(http_->port, 0) << http_->process.stderr_text();
     }
@@ -283,6 +285,56 @@ TEST_F(RegistryWatchTest, AWatcherThatDoesNotReadIsDroppedAndTheOthersGoOn) {
     auto frames = support::parse_server_frames(rest.bytes);
     EXPECT_LT(frames.size(), 400u);
     for (const auto& frame : frames) EXPECT_EQ(frame.opcode, 1);
+}
+
+TEST_F(RegistryWatchTest, StatusAndCountersAreServedAndEachChangeIsADiff) {
+    start({"--watch-heartbeat", "3600s"}, true);
+    UniqueFd watcher = watch(port());
+    ASSERT_TRUE(watcher);
+    const uint64_t epoch = epoch_of(next_message(watcher.get()));
+    ASSERT_NE(epoch, 0u);
+    WsServer a = start_ws_server(registry());
+    ASSERT_NE(a.port, 0);
+    const std::string entry = file_entry(registry(), a.id);
+    auto decorated = [&](std::string_view health) { return entry.substr(0, entry.size() - 1) + std::string(health) + "}"; };
+    // A probe is due every 10 s and abandoned after 2 s: each change shows within 12 s.
+    auto next_change = [&] {
+        Frame frame = read_frame(watcher.get(), 12'000 + kWaitMs);
+        return frame.ok && frame.opcode == 1 ? frame.payload : std::string();
+    };
+    // Published before it is probed, then the probe's answer. The entry is
+    // written just before the server listens, so the first probe may be
+    // refused (and the next one, a second later, live).
+    EXPECT_EQ(next_message(watcher.get()), diff(epoch, 1, decorated(R"(,"status":"unknown")"), ""));
+    uint64_t gen = 1;
+    auto expect_next = [&](std::string_view health) {
+        std::string message = next_change();
+        if (message == diff(epoch, gen + 1, decorated(R"(,"status":"refused")"), "")) {
+            ++gen;
+            message = next_change();
+        }
+        ++gen;
+        EXPECT_EQ(message, diff(epoch, gen, decorated(health), ""));
+    };
+    const std::string_view idle = R"(,"status":"live","connections":0,"messages":0)";
+    expect_next(idle);
+    const std::string served = request(port(), "/api/registry");
+    EXPECT_EQ(http_header(served, "ETag"), "\"" + std::to_string(epoch) + "." + std::to_string(gen) + "\"");
+    auto doc = json::parse(http_body(served));
+    ASSERT_TRUE(doc.ok()) << served;
+    EXPECT_EQ(json::to_string(doc.value().as_array()[0], 0), decorated(idle));
+
+    UniqueFd client = ws_connect(a.port);
+    for (const char* message : {"one", "two"}) {
+        ASSERT_TRUE(send_all(client.get(), masked_frame(0x81, message)));
+        EXPECT_EQ(read_frame(client.get()).payload, message);
+    }
+    const std::string_view busy = R"(,"status":"live","connections":1,"messages":2)";
+    expect_next(busy);  // at the next probe
+    a.process.signal(SIGSTOP);
+    expect_next(R"(,"status":"unresponsive")");
+    a.process.signal(SIGCONT);
+    expect_next(busy);
 }
 
 }  // namespace

@@ -114,6 +114,19 @@ TEST_F(ProberTest, RefusedConnection) {
     EXPECT_EQ(describe(prober.take_changes()), "a:unknown->refused ");
 }
 
+TEST_F(ProberTest, RefusedIsRetriedAfterASecondThenEveryIntervalOnceLive) {
+    // ws-server writes its entry just before it listens: the first probe may be refused.
+    prober.set_targets({target("a", 1001)});
+    prober.refused("a", start_one("a"));
+    EXPECT_EQ(prober.next_poll_ms(), time.now + registry::kRefusedRetryMs);
+    time.now += registry::kRefusedRetryMs - 1;
+    EXPECT_EQ(describe(prober.poll()), "");
+    time.now += 1;
+    prober.answered("a", start_one("a"), kHealthyA);
+    EXPECT_EQ(describe(prober.take_changes()), "a:unknown->refused a:refused->live ");
+    EXPECT_EQ(prober.next_poll_ms(), time.now + kProbeIntervalMs);
+}
+
 TEST_F(ProberTest, AnotherIdOrInstanceIsAnImpostor) {
     prober.set_targets({target("a", 1001), target("b", 1002, "i2")});
     auto work = prober.poll();
