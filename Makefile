@@ -2,7 +2,8 @@
 #   make            ./ws-server ./registry-http ./peer-plan
 #   make install    into $(DESTDIR)$(PREFIX) (default /usr/local); make uninstall
 #   make audit      ldd, sizes and sha256 of the binaries, line counts, a reproducible-build proof
-#   make test       unit tests and integration tests, under ASan + UBSan
+#   make test       unit, integration and conformance tests, under ASan + UBSan
+#   make conformance  the Autobahn|Testsuite catalogue (1-7, 10) against ws-server
 #   make client     the WebAssembly client into web/ (needs em++)
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
 #   make bench      benchmarks (not part of the tests)   make fuzz   fuzzers
@@ -48,7 +49,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-fra
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration clean client demo bench fuzz check deps platform-check man-check \
+.PHONY: all test unit integration conformance clean client demo bench fuzz check deps platform-check man-check \
         install uninstall install-check audit
 all: $(MAINS)
 
@@ -82,7 +83,7 @@ $(SAN)/%.o: %.cpp
 	$(Q)$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(SANFLAGS) -c -o $@ $<
 
 # ---- tests: tests/<dir>/<file>_test.cpp mirrors server/<dir>/<file>.cpp -----
-UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/% \
+UNIT_TESTS  := $(filter-out tests/integration/% tests/client/% tests/load/% tests/bench/% tests/fuzz/% tests/conformance/% \
                  $(OTHER_PLATFORM_TESTS),\
                  $(wildcard tests/*/*_test.cpp))
 CLIENT_TESTS := $(wildcard tests/client/*_test.cpp)
@@ -90,6 +91,8 @@ INTEG_TESTS := $(wildcard tests/integration/*_test.cpp)
 # The test-support library (frame builders and readers) every suite links: tests/support/.
 TEST_SUPPORT_SRCS := $(filter-out %_test.cpp,$(wildcard tests/support/*.cpp))
 INTEG_SUPPORT := $(filter-out %_test.cpp,$(wildcard tests/integration/*.cpp)) $(TEST_SUPPORT_SRCS)
+# The Autobahn|Testsuite catalogue (1-7, 10) against the real ws-server: tests/conformance/.
+CONFORMANCE_SRCS := $(wildcard tests/conformance/*.cpp) tests/integration/harness.cpp $(TEST_SUPPORT_SRCS)
 CLIENT_SRCS := $(filter-out client/browser.cpp,$(wildcard client/*.cpp))
 GTEST_LIBS  := -lgtest -lgtest_main -pthread
 
@@ -108,16 +111,24 @@ $(SAN)/unit_tests: $(call san_objs,$(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) 
 $(SAN)/integration_tests: $(call san_objs,$(INTEG_TESTS) $(INTEG_SUPPORT)) $(SAN)/libpeerplan.a
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
+$(SAN)/conformance_tests: $(call san_objs,$(CONFORMANCE_SRCS)) $(SAN)/libpeerplan.a
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(SANFLAGS) -o $@ $^ $(GTEST_LIBS)
 
 # The integration tests start the sanitizer builds of the real binaries.
-TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/ws-server $(SAN)/registry-http $(SAN)/peer-plan
+TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/conformance_tests \
+             $(SAN)/ws-server $(SAN)/registry-http $(SAN)/peer-plan
 test: $(TEST_BINS) platform-check man-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
+	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/conformance_tests --gtest_brief=1
 unit: $(SAN)/unit_tests
 	$(SAN)/unit_tests --gtest_brief=1
 integration: $(TEST_BINS)
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
+# Each case as Autobahn.Case_<id>; ends with "autobahn-like: N of M strict OK".
+conformance: $(SAN)/conformance_tests $(SAN)/ws-server
+	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/conformance_tests --gtest_brief=1
 
 # The README's test command: installs what it lacks, runs every suite.
 check:
