@@ -58,7 +58,9 @@ public:
         owner_.settle(*this, [&] { owner_.prober_.answered(probe_.id, probe_.number, too_big_ ? "" : body_); });
     }
     void on_error(const Error& error) noexcept override {
-        const std::string_view what = std::string_view(error.message).substr(client_.endpoint().size() + 2);
+        // The client's messages are "<endpoint>: <what happened>".
+        std::string_view what = error.message;
+        if (what.starts_with(client_.endpoint() + ": ")) what.remove_prefix(client_.endpoint().size() + 2);
         if (what.starts_with("no connection within") || what.starts_with("no response within")) return;
         // Nothing accepts there (refused, or no route): refused. A connection
         // that broke or closed without a whole answer: an answer that is not
