@@ -1,6 +1,7 @@
-// registry-http: serves the registry as JSON at /api/registry and the web
-// client from a folder. It only reads the registry file. Exit codes: 0 after a
-// clean stop, 1 when it cannot start, 2 for a bad command line.
+// registry-http: serves the live registry as JSON at /api/registry, pushes
+// its changes to watchers at /api/registry/watch, and serves the web client
+// from a folder. It only reads the registry file (app::FileSource watches
+// it). Exit codes: 0 after a clean stop, 1 when it cannot start, 2 for a bad command line.
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,10 +10,13 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include "app/client_log.h"
+#include "app/file_source.h"
 #include "app/flags.h"
+#include "app/live_registry.h"
 #include "app/program.h"
 #include "app/http_session.h"
 #include "app/owner_check.h"
@@ -37,6 +41,8 @@ struct Options {
     uint64_t max_connections = 10'000;
     int64_t request_timeout_ms = 10'000;
     int64_t idle_timeout_ms = 60'000;
+    uint64_t max_watch_backlog = 1u << 20;
+    int64_t watch_heartbeat_ms = app::LiveRegistry::kHeartbeatMs;
     bool allow_any_host = false;
     bool allow_other_users = false;
     bool verbose = false;
@@ -53,6 +59,10 @@ app::Flags make_flags(Options& o) {
     f.add_duration("request-timeout", "time allowed to send a request head", &o.request_timeout_ms, 10);
     f.add_duration("idle-timeout", "keep-alive connection closed after this long without a request",
                    &o.idle_timeout_ms, 10);
+    f.add_size("max-watch-backlog",
+               "a watcher of /api/registry/watch that leaves more than this unread is dropped",
+               &o.max_watch_backlog, 1024, 1u << 30);
+    f.add_duration("watch-heartbeat", "heartbeat interval of /api/registry/watch", &o.watch_heartbeat_ms, 10);
     f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
     f.add_bool("allow-other-users",
                "serve every user of this machine, not only the one who started it (unsafe: they "
@@ -107,7 +117,6 @@ int main(int argc, char** argv) {
     std::string web = options.web.empty() ? default_web_dir(argv[0]) : options.web;
     auto files = http::StaticFiles::open(web);
     if (!files.ok()) return fail("--web " + web + ": " + files.error().message);
-    app::RegistryCache registry(registry::resolve_path(options.registry));
     app::HttpConfig config;
     config.head_limits.max_header_bytes = options.max_header;
     config.head_limits.max_request_line = std::min<size_t>(options.max_header, config.head_limits.max_request_line);
@@ -115,10 +124,20 @@ int main(int argc, char** argv) {
     config.idle_timeout_ms = options.idle_timeout_ms;
     config.allow_any_host = options.allow_any_host;
     config.listen_address = options.host;
-    app::HttpSite site{config, std::move(files.value()), registry};
+    config.watch_policy.allow_any_host = options.allow_any_host;
+    config.watch_policy.listen_address = options.host;
+    config.watch.max_backlog = options.max_watch_backlog;
 
     auto loop = loop::EventLoop::create();
     if (!loop.ok()) return fail(loop.error().message);
+    // epoch: random per run, so a watcher of an earlier run gets a snapshot.
+    std::random_device entropy;
+    const uint64_t epoch = (uint64_t{entropy()} << 32 | entropy()) & registry::kMaxEpoch;
+    app::LiveRegistry live(loop.value(), epoch);
+    live.set_heartbeat_interval(options.watch_heartbeat_ms);
+    auto source = app::FileSource::start(loop.value(), registry::resolve_path(options.registry), live);
+    if (!source.ok()) return fail(source.error().message);
+    app::HttpSite site{config, std::move(files.value()), live};
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
     if (!listener.ok()) return fail(listener.error().message + port_advice(listener.error().message, options.port));
     listener.value().set_out_of_descriptors_reply(http::out_of_descriptors_reply());
@@ -144,8 +163,10 @@ int main(int argc, char** argv) {
     }
 
     std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+    // A page served by this server may watch it, whatever address it listens on.
+    site.config.watch_policy.allowed_origins.push_back("http://" + shown_host + ":" + std::to_string(server.port()));
     std::printf("registry-http listening on http://%s:%u/ (registry %s, web %s)\n", shown_host.c_str(),
-                server.port(), registry.path().c_str(), web.c_str());
+                server.port(), source.value()->path().c_str(), web.c_str());
     std::fflush(stdout);
     Status ran = loop.value().run();
     if (!ran.ok()) return fail(ran.error().message);

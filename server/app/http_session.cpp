@@ -3,7 +3,9 @@
 // body are refused with 413 and the connection closed, since the body would
 // otherwise be read as the next request. The Host header must name loopback
 // (403 otherwise: the DNS-rebinding guard); CORS headers name the requesting
-// origin only when it is a loopback origin, never "*".
+// origin only when it is a loopback origin, never "*". /api/registry carries
+// the live set's ETag and answers If-None-Match with 304; /api/registry/watch
+// upgrades to a WebSocket and the connection becomes a watcher (WatchSession).
 #include "app/http_session.h"
 
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 #include <ctime>
 
 #include "app/client_log.h"
+#include "app/registry_cache.h"
 #include "base/log.h"
 #include "http/response.h"
 #include "http/security.h"
@@ -81,7 +84,23 @@ HttpSession::HttpSession(net::Host& host, UniqueFd fd, HttpSite& site, std::stri
     set_deadline(now_ms() + site_.config.idle_timeout_ms);
 }
 
+HttpSession::~HttpSession() {
+    if (watch_) site_.live.remove_watcher(*this);
+}
+
+void HttpSession::deliver(const std::string& message) noexcept {
+    if (!watch_ || closing()) return;
+    watch_->send(message);
+    flush();  // outside this connection's callbacks: nobody else would send it now
+}
+
+void HttpSession::on_shutdown() noexcept {
+    if (watch_) return watch_->on_shutdown();
+    close_after_flush();
+}
+
 size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
+    if (watch_) return watch_->on_input(input);
     std::string_view text(reinterpret_cast<const char*>(input.data()), input.size());
     size_t used = 0;
     while (used < text.size() && !closing() && !output_full() && !producing()) {
@@ -109,12 +128,14 @@ size_t HttpSession::on_input(std::span<uint8_t> input) noexcept {
             else close_after_flush();
             return text.size();
         }
+        if (watch_) return used + watch_->on_input(input.subspan(used));  // frames may follow the upgrade
     }
     if (!in_request_) set_deadline(now_ms() + site_.config.idle_timeout_ms);
     return used;
 }
 
 void HttpSession::on_deadline() noexcept {
+    if (watch_) return watch_->on_deadline();
     head_ = false;
     if (producing()) return abort();  // took no byte of the file for the idle timeout
     if (in_request_) refuse(408, "request head not complete within " +
@@ -151,6 +172,9 @@ bool HttpSession::respond(const http::Request& request) noexcept {
     std::string_view length = request.header("Content-Length");
     const bool has_body = (!length.empty() && length != "0") || !request.header("Transfer-Encoding").empty();
     const std::string common = site_.date_header() + common_headers(request);
+    std::string_view path = path_of(request.path());
+    // The upgrade gets ws-server's answers, refusals included (405, 400, 426).
+    if (path == "/api/registry/watch" && request.method != "OPTIONS") return serve_watch(request);
     if (request.method == "OPTIONS" && !has_body) {
         std::string response;
         std::string extra = common + std::string(kAllow) +
@@ -171,7 +195,6 @@ bool HttpSession::respond(const http::Request& request) noexcept {
         refuse(413, "request bodies are not accepted", false);
         return false;
     }
-    std::string_view path = path_of(request.path());
     if (path == "/api/registry" || path == "/registry") serve_registry(request, head, common);
     else serve_file(request, head, common);
     return keep_alive;
@@ -179,14 +202,15 @@ bool HttpSession::respond(const http::Request& request) noexcept {
 
 void HttpSession::serve_registry(const http::Request& request, bool head, const std::string& common) noexcept {
     const bool keep_alive = request.keep_alive();
-    auto body = site_.registry.json();
-    if (!body.ok() && (body.error().message.find(std::strerror(EMFILE)) != std::string::npos ||
-                       body.error().message.find(std::strerror(ENFILE)) != std::string::npos))
+    LiveRegistry& live = site_.live;
+    live.sync();  // a change the kernel reported before this request shows in its answer
+    const std::string& error = live.error();
+    if (error.find(std::strerror(EMFILE)) != std::string::npos || error.find(std::strerror(ENFILE)) != std::string::npos)
         return refuse(503, http::kOutOfDescriptors, keep_alive, http::kRetrySoon);
-    if (!body.ok()) {
+    if (!error.empty()) {
         // A corrupt file: say where, as JSON, so the page can show it.
-        client_event(fd(), "warning: " + body.error().message);
-        std::string error_body = site_.registry.error_json(body.error().message);
+        client_event(fd(), "warning: " + error);
+        std::string error_body = RegistryCache::error_json(error);
         std::string response;
         http::append_head(response, http::ResponseHead{500, "application/json", error_body.size(), keep_alive,
                                                        common + "Cache-Control: no-store\r\n"});
@@ -194,11 +218,32 @@ void HttpSession::serve_registry(const http::Request& request, bool head, const 
         write(response);
         return;
     }
+    std::string extra = common + "Cache-Control: no-store\r\nETag: " + live.log().etag() + "\r\n";
+    // A page on another loopback port reads the ETag to revalidate with it.
+    if (http::is_loopback_origin(request.header("Origin"))) extra += "Access-Control-Expose-Headers: ETag\r\n";
+    const std::string& body = live.body();
+    // RFC 9110 §15.4.5: the headers a 200 would have had (ETag, Cache-Control, Vary, Date), no body.
+    const int status = live.log().etag_matches(request.header("If-None-Match")) ? 304 : 200;
     std::string response;
-    http::append_head(response, http::ResponseHead{200, "application/json", body.value()->size(), keep_alive,
-                                                   common + "Cache-Control: no-store\r\n"});
-    write(response);
-    if (!head) write(*body.value());
+    http::append_head(response, http::ResponseHead{status, "application/json", body.size(), keep_alive, extra});
+    if (head || status == 304) return write(response);
+    write(response, body);
+}
+
+bool HttpSession::serve_watch(const http::Request& request) noexcept {
+    auto answer = websocket::answer_handshake(request, site_.config.watch_policy);
+    if (answer.status != 101) {
+        client_event(fd(), "refused: " + std::to_string(answer.status) + " " + answer.problem);
+        if (head_) answer.response.resize(answer.response.find("\r\n\r\n") + 4);
+        write(answer.response);
+        close_after_flush();
+        return false;
+    }
+    write(answer.response);
+    watch_ = std::make_unique<WatchSession>(*this, site_.config.watch);
+    watch_->start(site_.live.log(), request.path());
+    if (!closing()) site_.live.add_watcher(*this);
+    return true;
 }
 
 void HttpSession::serve_file(const http::Request& request, bool head, const std::string& common) noexcept {
