@@ -2,7 +2,7 @@
 #                   into tests/bench/node_modules, runs tests/bench/run_bench.sh
 #                   (docs/benchmarks.md). Not part of make test.
 # make bench-compare BASE=C  ws/tcp ratios of this tree against commit C, in rounds
-# make bench-build  only the load generator, the plain TCP echo and accept_cost (CI builds them)
+# make bench-build  only the load generator, the plain TCP echo, accept_cost and watch_latency (CI builds them)
 # Both are release builds (-O2, no sanitizers): the load generator must not be
 # the bottleneck.
 
@@ -12,7 +12,7 @@ LOADGEN_SRCS := tests/bench/loadgen.cpp tests/bench/loadgen_main.cpp tests/bench
                 tests/support/ws_frames.cpp
 
 .PHONY: bench bench-build bench-deps bench-compare
-bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo $(BENCH_BIN)/accept_cost
+bench-build: $(BENCH_BIN)/loadgen $(BENCH_BIN)/tcp_echo $(BENCH_BIN)/accept_cost $(BENCH_BIN)/watch_latency
 
 $(BENCH_BIN)/loadgen: $(call rel_objs,$(LOADGEN_SRCS))
 	@mkdir -p $(dir $@)
@@ -26,6 +26,12 @@ $(BENCH_BIN)/tcp_echo: $(call rel_objs,tests/bench/tcp_echo.cpp)
 ACCEPT_SRCS := tests/bench/accept_cost.cpp server/net/peer_owner.cpp server/net/sock_diag.cpp \
                $(filter server/net/peer_owner_%,$(PLATFORM_SRCS))
 $(BENCH_BIN)/accept_cost: $(call rel_objs,$(ACCEPT_SRCS))
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LD       $@")
+	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^
+
+# From a registration or a kill -9 to the diff at every watcher of /api/registry/watch.
+$(BENCH_BIN)/watch_latency: $(call rel_objs,tests/bench/watch_latency.cpp tests/support/ws_frames.cpp)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LD       $@")
 	$(Q)$(CXX) $(CXXFLAGS) $(LDFLAGS) -o $@ $^

@@ -41,6 +41,7 @@ function target(name, ok, detail) {
         if (!(key in seen)) { seen[key] = 1; order[++cells] = key }
     }
     if (kind == "pair") cell = "pair/" pairs["size"] "/" pairs["pair"] "/" server
+    if (kind == "watch") cell = "watch/" pairs["watchers"]
     if (kind == "pair" && pairs["pair"] + 0 > pair_count) pair_count = pairs["pair"] + 0
     for (k in pairs) v[cell, k] = pairs[k]
     if ("error" in pairs) failures[++failed] = cell ": " pairs["error"]
@@ -140,6 +141,17 @@ END {
         get("accept/", "error") == "-" ? "" : " (" get("accept/", "error") ")"
 
     print ""
+    print "Live registry: ms from a registration (file renamed) or a kill -9 to the diff at the last watcher"
+    print "(5 s polling: p50 2500, p99 4950); registry-http CPU per change"
+    printf "%9s | %9s %9s | %9s %9s | %12s\n", "watchers", "reg p50", "reg p99", "kill p50", "kill p99", "CPU us/chg"
+    for (n = 1; n <= 1000; n *= 10) {
+        if (n == 10) continue
+        c = "watch/" n
+        printf "%9s | %9s %9s | %9s %9s | %12s\n", n, get(c, "register_p50_ms"), get(c, "register_p99_ms"),
+            get(c, "kill_p50_ms"), get(c, "kill_p99_ms"), get(c, "cpu_us_per_change")
+    }
+
+    print ""
     print "Targets (one run, same-core layout)"
     for (s = 16; s <= 1024; s *= 64) {
         r = ratio3(get(echo_cell("ws", 100, s, 16), "msgs_per_s"), get(echo_cell("tcp", 100, s, 16), "msgs_per_s"))
@@ -161,6 +173,9 @@ END {
     p50 = num(get(c, "p50_us")); p99 = num(get(c, "p99_us"))
     target("fair under backpressure: p99 <= 10 x p50 at 100 x 64 KiB x 16", p50 > 0 ? p99 <= 10 * p50 : "",
         p50 > 0 ? sprintf("p99 / p50 = %.1f", p99 / p50) : "-")
+    w = get("watch/1000", "register_p99_ms"); k = get("watch/1000", "kill_p99_ms")
+    target("live registry p99 < 50 ms at 1,000 watchers", w == "-" || k == "-" ? "" : w + 0 < 50 && k + 0 < 50,
+        "register " w " ms, kill -9 " k " ms")
     target("registry-http >= 1.0 x nginx, 50 connections", http_ratio == "-" ? "" : http_ratio + 0 >= 1.0,
         http_ratio " (wrk: " wrk_ratio ")")
 

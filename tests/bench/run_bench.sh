@@ -309,6 +309,14 @@ line=$(taskset -c "$core" "$bin/accept_cost" 20000 5 2>"$work/accept.err") ||
 echo "$line" >>"$results"
 progress "$(field plain_us "$line") us plain, $(field checked_us "$line") us checked, check alone $(field lookup_us "$line") us"
 
+echo "bench: watch latency, registration and kill -9 to the diff at every watcher (core $core)" >&2
+for watchers in 1 100 1000; do
+    line=$(taskset -c "$core" "$bin/watch_latency" "$root/registry-http" "$watchers" 50 2>"$work/watch.err") ||
+        line="kind=watch watchers=$watchers error=$(tail -1 "$work/watch.err" | tr ' =' '_:')"
+    echo "$line" >>"$results"
+    progress "$watchers watchers: register p99 $(field register_p99_ms "$line") ms, kill p99 $(field kill_p99_ms "$line") ms"
+done
+
 {
     echo "peer-plan benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(($SECONDS - started)) s"
     echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
