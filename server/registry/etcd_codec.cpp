@@ -1,5 +1,6 @@
 #include "registry/etcd_codec.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "json/reader.h"
@@ -258,6 +259,29 @@ Result<WatchMessage> parse_watch_line(std::string_view line) {
         }
     }
     return message;
+}
+
+Result<json::Value> entry_value(const KeyValue& kv) {
+    auto parsed = json::parse(kv.value);
+    if (!parsed.ok()) return Error{"value is not JSON: " + parsed.error().message};
+    if (!parsed.value().is_object()) return Error{"value is not a JSON object"};
+    return std::move(parsed.value());
+}
+
+std::vector<json::Value> entries_in_order(const std::vector<KeyValue>& kvs,
+                                          std::vector<std::pair<std::string, std::string>>* skipped) {
+    std::vector<const KeyValue*> order;
+    for (const KeyValue& kv : kvs) order.push_back(&kv);
+    std::stable_sort(order.begin(), order.end(), [](const KeyValue* a, const KeyValue* b) {
+        return a->create_revision != b->create_revision ? a->create_revision < b->create_revision : a->key < b->key;
+    });
+    std::vector<json::Value> entries;
+    for (const KeyValue* kv : order) {
+        auto entry = entry_value(*kv);
+        if (entry.ok()) entries.push_back(std::move(entry.value()));
+        else if (skipped) skipped->emplace_back(kv->key, entry.error().message);
+    }
+    return entries;
 }
 
 std::optional<GatewayError> parse_error(std::string_view body) {

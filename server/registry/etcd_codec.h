@@ -105,6 +105,13 @@ std::optional<GatewayError> parse_error(std::string_view body);
 // "etcd E: kv/range: HTTP 502: 'Bad Gateway'".
 std::string describe_failure(std::string_view endpoint, std::string_view call, int status, std::string_view body);
 
+// A registry value: the entry's JSON, which must be an object. Error: why not.
+Result<json::Value> entry_value(const KeyValue& kv);
+// The entries of a range in creation order (create_revision, then key);
+// values that are not entries are left out, their keys and problems in `skipped`.
+std::vector<json::Value> entries_in_order(const std::vector<KeyValue>& kvs,
+                                          std::vector<std::pair<std::string, std::string>>* skipped = nullptr);
+
 // Helpers for the JSON the gateway sends, exposed for the tests: an int64
 // member given as a string or a number (absent: 0).
 Result<int64_t> int64_member(const json::Value& object, std::string_view name);
