@@ -284,6 +284,13 @@ HttpReply EtcdCluster::call(std::string_view path, std::string_view body) {
     for (const Member& member : members_) {
         if (member.pid <= 0) continue;
         reply = http_call(member.client_port, "POST", "/v3/" + std::string(path), body, root_token_);
+        if (reply.status == 401 && !root_token_.empty() && path != "auth/authenticate") {
+            // Tokens do not survive a restart: authenticate again, once.
+            HttpReply token = http_call(member.client_port, "POST", "/v3/auth/authenticate",
+                                        R"({"name":"root","password":"root-secret"})");
+            root_token_ = json_string_field(token.body, "token");
+            reply = http_call(member.client_port, "POST", "/v3/" + std::string(path), body, root_token_);
+        }
         if (reply.status != 0) return reply;
     }
     return reply;
