@@ -7,7 +7,7 @@
 namespace app {
 namespace {
 
-constexpr size_t kMaxAnswer = 16 << 20;  // a one-shot answer (a range of many entries)
+constexpr size_t kMaxAnswer = 16 << 20;  // a one-shot answer or a watch message (many entries)
 constexpr std::string_view kAuthenticate = "auth/authenticate";
 
 std::string joined(const std::vector<std::string>& parts) {
@@ -55,6 +55,7 @@ void EtcdClient::start(std::string call, std::string body, EtcdDone done, EtcdSt
     tried_ = 0;
     failures_.clear();
     auth_retried_ = false;
+    if (clients_.empty()) return complete(Error{"etcd: " + call_ + ": the URL names no endpoint"});
     attempt();
 }
 
@@ -74,7 +75,7 @@ void EtcdClient::send(std::string_view path, const std::string& body) noexcept {
     if (!token_.empty() && !authenticating_) request.headers.emplace_back("Authorization", token_);
     status_ = 0;
     answer_.clear();
-    lines_ = http::LineSplitter();
+    lines_ = http::LineSplitter(kMaxAnswer);
     Status started = clients_[current_]->request(request, *this);
     if (!started.ok()) next_endpoint("etcd " + started.error().message);
 }

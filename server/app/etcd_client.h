@@ -69,7 +69,7 @@ public:
     bool busy() const noexcept { return active_; }
     const registry::EtcdTarget& target() const noexcept { return target_; }
     // The endpoint the next call goes to first, "127.0.0.1:2379".
-    std::string endpoint() const { return target_.endpoints[current_].text(); }
+    std::string endpoint() const { return clients_.empty() ? "-" : clients_[current_]->endpoint(); }
 
 private:
     void start(std::string call, std::string body, EtcdDone done, EtcdStreamHandler* stream);
@@ -100,7 +100,7 @@ private:
     std::vector<std::string> failures_;
     int status_ = 0;
     std::string answer_;           // the body so far (not for a stream's 200)
-    http::LineSplitter lines_;
+    http::LineSplitter lines_;  // a stream's lines (up to 16 MiB each)
     OneShot later_;
 };
 
