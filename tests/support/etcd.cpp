@@ -283,7 +283,8 @@ HttpReply EtcdCluster::call(std::string_view path, std::string_view body) {
     HttpReply reply{0, {}, "no member running"};
     for (const Member& member : members_) {
         if (member.pid <= 0) continue;
-        reply = http_call(member.client_port, "POST", "/v3/" + std::string(path), body, root_token_);
+        // 2 s at most per member: a test's loop waits meanwhile, and its leases with it.
+        reply = http_call(member.client_port, "POST", "/v3/" + std::string(path), body, root_token_, 2000);
         if (reply.status == 401 && !root_token_.empty() && path != "auth/authenticate") {
             // Tokens do not survive a restart: authenticate again, once.
             HttpReply token = http_call(member.client_port, "POST", "/v3/auth/authenticate",
