@@ -211,6 +211,31 @@ TEST(EtcdRegistrar, ALostLeaseIsGrantedAndWrittenAgain) {
     EXPECT_EQ(seen.unreachable, 0);
 }
 
+// The key exists already (our id, from an earlier lease of ours): the
+// create-if-absent txn fails and the registrar overwrites it on its lease.
+TEST(EtcdRegistrar, OverwritesItsOwnKeyFromAnEarlierLease) {
+    SKIP_WITHOUT_ETCD();
+    EtcdCluster cluster(1);
+    ASSERT_TRUE(cluster.ok()) << cluster.error();
+    auto granted = cluster.call("lease/grant", etcd::grant_body(60));
+    auto old_lease = etcd::parse_grant(granted.body);
+    ASSERT_TRUE(old_lease.ok()) << granted.body;
+    ASSERT_EQ(cluster.call("kv/put", etcd::put_body("/t9/servers/server-1-iiiiii", R"({"id":"old"})",
+                                                    old_lease.value().id))
+                  .status,
+              200);
+    Loop loop;
+    Seen seen;
+    auto reg = registrar(loop, cluster.url("/t9"), seen, "server-1-iiiiii", 2);
+    ASSERT_TRUE(loop.run_until([&] { return seen.first.has_value(); }));
+    ASSERT_TRUE(seen.first->ok()) << seen.first->error().message;
+    auto kv = read_key(cluster, "/t9/servers/server-1-iiiiii");
+    ASSERT_TRUE(kv.has_value());
+    EXPECT_EQ(kv->value, R"({"id":"server-1-iiiiii","port":4000,"url":"ws://localhost:4000"})");
+    EXPECT_EQ(kv->lease, reg->lease());
+    EXPECT_NE(kv->lease, old_lease.value().id);
+}
+
 TEST(EtcdRegistrar, WorksWithEtcdAuth) {
     SKIP_WITHOUT_ETCD();
     EtcdCluster cluster(1);
