@@ -45,6 +45,31 @@ if ((${#packages[@]})); then
     fi
 fi
 
+# etcd for the etcd registry tests: Debian's etcd-server and etcd-client
+# unpacked into build/etcd. Never `apt-get install etcd-server`: its postinst
+# starts a system etcd on port 2379; the tests start their own.
+case $want in test|e2e|all)
+    etcd_dir="$(cd "$(dirname "$0")/.." && pwd)/build/etcd"
+    if [[ ! -x $etcd_dir/usr/bin/etcd ]]; then
+        if command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+            echo "deps: etcd-server and etcd-client into build/etcd (apt-get download + dpkg-deb -x: no service starts)"
+            debs=$(mktemp -d)
+            chmod 755 "$debs"  # apt's sandbox user must be able to write there
+            if ! (cd "$debs" && apt-get download -qq etcd-server etcd-client 2>/dev/null); then
+                sudo=""
+                [[ $(id -u) == 0 ]] || sudo="sudo"
+                $sudo apt-get update -qq
+                (cd "$debs" && apt-get download -qq etcd-server etcd-client) || { rm -rf "$debs"; exit 1; }
+            fi
+            mkdir -p "$etcd_dir"
+            for deb in "$debs"/*.deb; do dpkg-deb -x "$deb" "$etcd_dir"; done
+            rm -rf "$debs"
+        else
+            echo "deps: no apt-get: put etcd 3.4+ in build/etcd/usr/bin/etcd or set PEER_PLAN_ETCD (the etcd tests skip without it)" >&2
+        fi
+    fi ;;
+esac
+
 case $want in e2e|all)
     if [[ ! -d node_modules/playwright-core || ! -d node_modules/ws ]]; then
         echo "deps: npm ci (playwright-core, which never downloads a browser, and ws for the interop tests)"
