@@ -134,7 +134,7 @@ conformance: $(SAN)/conformance_tests $(SAN)/ws-server
 # Every product and test source through clang++ as well (-fsyntax-only, the
 # same warnings as errors), so the code builds with both compilers; a stamp
 # per file keeps repeated runs cheap. `make test` runs it.
-CLANG_CHECK_CXX ?= clang++
+CLANG_CHECK_CXX ?= $(or $(shell command -v clang++ 2>/dev/null),clang++-14)
 CLANG_CHECK := build/clang-check
 CLANG_CHECK_SRCS := $(sort $(LIB_SRCS) $(wildcard server/*.cpp) $(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) \
                       $(INTEG_TESTS) $(INTEG_SUPPORT) $(CONFORMANCE_SRCS))
