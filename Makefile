@@ -8,6 +8,7 @@
 #   make demo       registry-http and three ws-servers; Ctrl+C stops them all
 #   make bench      benchmarks (not part of the tests)   make fuzz   fuzzers
 #   make platform-check  the kqueue and sysctl code compiled as FreeBSD and macOS (in make test)
+#   make clang-check     every source through clang++ -fsyntax-only with -Werror (in make test)
 
 CXX      ?= g++
 CXXFLAGS ?= -O2 -g
@@ -49,7 +50,7 @@ SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize=vptr -fno-omit-fra
 rel_objs = $(patsubst %.cpp,$(REL)/%.o,$(1))
 san_objs = $(patsubst %.cpp,$(SAN)/%.o,$(1))
 
-.PHONY: all test unit integration conformance clean client demo bench fuzz check deps platform-check man-check \
+.PHONY: all test unit integration conformance clean client demo bench fuzz check deps platform-check man-check clang-check \
         install uninstall install-check audit
 all: $(MAINS)
 
@@ -118,7 +119,7 @@ $(SAN)/conformance_tests: $(call san_objs,$(CONFORMANCE_SRCS)) $(SAN)/libpeerpla
 # The integration tests start the sanitizer builds of the real binaries.
 TEST_BINS := $(SAN)/unit_tests $(SAN)/integration_tests $(SAN)/conformance_tests \
              $(SAN)/ws-server $(SAN)/registry-http $(SAN)/peer-plan
-test: $(TEST_BINS) platform-check man-check
+test: $(TEST_BINS) platform-check man-check clang-check
 	$(SAN)/unit_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/integration_tests --gtest_brief=1
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/conformance_tests --gtest_brief=1
@@ -129,6 +130,19 @@ integration: $(TEST_BINS)
 # Each case as Autobahn.Case_<id>; ends with "autobahn-like: N of M strict OK".
 conformance: $(SAN)/conformance_tests $(SAN)/ws-server
 	PEER_PLAN_BIN_DIR=$(SAN) $(SAN)/conformance_tests --gtest_brief=1
+
+# Every product and test source through clang++ as well (-fsyntax-only, the
+# same warnings as errors), so the code builds with both compilers; a stamp
+# per file keeps repeated runs cheap. `make test` runs it.
+CLANG_CHECK_CXX ?= $(or $(shell command -v clang++ 2>/dev/null),clang++-14)
+CLANG_CHECK := build/clang-check
+CLANG_CHECK_SRCS := $(sort $(LIB_SRCS) $(wildcard server/*.cpp) $(UNIT_TESTS) $(CLIENT_TESTS) $(CLIENT_SRCS) \
+                      $(INTEG_TESTS) $(INTEG_SUPPORT) $(CONFORMANCE_SRCS))
+clang-check: $(patsubst %.cpp,$(CLANG_CHECK)/%.ok,$(CLANG_CHECK_SRCS))
+$(CLANG_CHECK)/%.ok: %.cpp
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CLANG    $<")
+	$(Q)$(CLANG_CHECK_CXX) -std=c++20 $(WARNINGS) $(CPPFLAGS) -fsyntax-only -MMD -MP -MT $@ -MF $@.d $< && touch $@
 
 # The README's test command: installs what it lacks, runs every suite.
 check:
