@@ -159,7 +159,7 @@ void App::handle_closed(Connection& connection, std::string problem, double now_
     if (connection.status() == Status::connected)
         add_log(LogKind::error, "[" + id + "] Disconnected: " + problem, id);
     else if (connection.retry() == 0)
-        add_log(LogKind::error, "[" + id + "] Could not connect: " + problem, id);
+        add_log(LogKind::error, "[" + id + "] First attempt failed: " + problem, id);
     else
         add_log(LogKind::error, "[" + id + "] Retry " + std::to_string(connection.retry()) + " failed: " + problem,
                 id);

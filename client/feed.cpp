@@ -105,8 +105,7 @@ void Feed::resubscribe(const std::string& why, double now_ms) {
     }
 }
 
-void Feed::go_live(double now_ms) {
-    (void)now_ms;
+void Feed::go_live() {
     if (status_.mode == FeedMode::live) return;
     bool again = status_.mode == FeedMode::polling;
     if (status_.unreachable) sink_.feed_log(LogKind::info, "Registry reachable again");
@@ -147,7 +146,7 @@ void Feed::socket_opened(double now_ms) {
     opened_ = true;
     last_message_ms_ = now_ms;
     // A resumed subscription sends only what changed since, maybe nothing.
-    if (resuming_) go_live(now_ms);
+    if (resuming_) go_live();
 }
 
 void Feed::socket_message(std::string_view data, bool is_text, double now_ms) {
@@ -174,7 +173,7 @@ void Feed::socket_message(std::string_view data, bool is_text, double now_ms) {
     position_ = message.value().position;
     status_.loaded = true;
     sink_.feed_entries(entries_, message.value().problems, now_ms);
-    go_live(now_ms);
+    go_live();
 }
 
 void Feed::socket_closed(uint16_t code, std::string_view reason, double now_ms) {
@@ -188,15 +187,13 @@ void Feed::poll(double now_ms) {
     platform_.fetch_registry(kRegistryPath, position_ ? format_etag(*position_) : std::string());
 }
 
-bool Feed::poll_answered(double now_ms) {
-    (void)now_ms;
+bool Feed::poll_answered() {
     fetch_in_flight_ = false;
     next_poll_ms_ = fetch_started_ms_ + poll_ms_;
     return status_.mode != FeedMode::live;  // the socket is newer than any poll
 }
 
-void Feed::reachable(double now_ms) {
-    (void)now_ms;
+void Feed::reachable() {
     if (status_.unreachable) sink_.feed_log(LogKind::info, "Registry reachable again");
     status_.unreachable = false;
     status_.problem.clear();
@@ -206,7 +203,7 @@ void Feed::reachable(double now_ms) {
 }
 
 void Feed::poll_loaded(std::string_view body, std::string_view etag, double now_ms) {
-    if (!poll_answered(now_ms)) return;
+    if (!poll_answered()) return;
     Result<Registry> registry = parse_registry(body);
     if (!registry.ok()) {
         poll_failed(std::string(kRegistryPath) + " did not answer with a registry: " + registry.error().message,
@@ -216,20 +213,18 @@ void Feed::poll_loaded(std::string_view body, std::string_view etag, double now_
     entries_ = std::move(registry.value().servers);
     position_ = parse_etag(etag);  // resume the socket from here
     status_.loaded = true;
-    reachable(now_ms);
+    reachable();
     sink_.feed_entries(entries_, registry.value().problems, now_ms);
 }
 
-void Feed::poll_not_modified(double now_ms) {
-    if (!poll_answered(now_ms)) return;
-    reachable(now_ms);
+void Feed::poll_not_modified([[maybe_unused]] double now_ms) {
+    if (!poll_answered()) return;
+    reachable();
 }
 
-void Feed::poll_failed(std::string_view reason, double now_ms) {
-    fetch_in_flight_ = false;
-    next_poll_ms_ = fetch_started_ms_ + poll_ms_;
-    if (status_.mode == FeedMode::live) return;
-    (void)now_ms;
+// The next poll is timed from the request's start, not from now_ms.
+void Feed::poll_failed(std::string_view reason, [[maybe_unused]] double now_ms) {
+    if (!poll_answered()) return;
     if (!status_.unreachable) {
         // Once per outage: a registry-http that is down for an hour is one line, not 720.
         sink_.feed_log(LogKind::error, "Registry unreachable: " + std::string(reason));

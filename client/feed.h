@@ -86,10 +86,10 @@ private:
     void close_watch(std::string_view reason);
     void watch_down(std::string problem, double now_ms);
     void resubscribe(const std::string& why, double now_ms);
-    void go_live(double now_ms);
+    void go_live();
     void poll(double now_ms);
-    bool poll_answered(double now_ms);  // false when the answer is to be ignored
-    void reachable(double now_ms);
+    bool poll_answered();  // false when the answer is to be ignored (the page is live)
+    void reachable();
 
     Platform& platform_;
     FeedSink& sink_;

@@ -202,6 +202,21 @@ TEST_F(ClientAppTest, AStoppedServerIsRetriedWithBackoff) {
     EXPECT_EQ(view_.summary, "3 connected");
 }
 
+TEST_F(ClientAppTest, RetriesAreCountedFromOne) {
+    app_.start(0);
+    app_.registry_loaded(registry({{"a", 4001}}), 10);
+    app_.socket_closed(1, 1006, "", 20);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] First attempt failed: could not connect");
+    app_.tick(520);
+    EXPECT_EQ(view_.cards["a"].detail, "Retry 1 (last: could not connect)");
+    app_.socket_closed(2, 1006, "", 530);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] Retry 1 failed: could not connect");
+    app_.tick(1530);
+    app_.socket_closed(3, 1006, "", 1540);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] Retry 2 failed: could not connect");
+    EXPECT_EQ(lines_with("Attempt"), 0u);
+}
+
 TEST_F(ClientAppTest, AServerThatLeavesTheRegistryLeavesThePage) {
     start_with_three_connected();
     app_.socket_closed(2, 1001, "", 1000);
@@ -318,7 +333,7 @@ TEST_F(ClientAppTest, AHandshakeThatHangsTimesOut) {
     ASSERT_EQ(platform_.closed.size(), 1u);
     EXPECT_EQ(platform_.closed[0].socket, 1);
     EXPECT_EQ(status("a"), Status::disconnected);
-    EXPECT_EQ(lines_with("error [a] Could not connect: no answer within 10 s"), 1u);
+    EXPECT_EQ(lines_with("error [a] First attempt failed: no answer within 10 s"), 1u);
 }
 
 TEST_F(ClientAppTest, ASocketTheBrowserRefusesIsAFailedAttempt) {
@@ -326,7 +341,7 @@ TEST_F(ClientAppTest, ASocketTheBrowserRefusesIsAFailedAttempt) {
     app_.start(0);
     app_.registry_loaded(registry({{"a", 4001}}), 10);
     EXPECT_EQ(status("a"), Status::disconnected);
-    EXPECT_EQ(lines_with("error [a] Could not connect: the browser refused to open ws://localhost:4001"), 1u);
+    EXPECT_EQ(lines_with("error [a] First attempt failed: the browser refused to open ws://localhost:4001"), 1u);
     EXPECT_DOUBLE_EQ(wakeup_after(10), 510);
 }
 
