@@ -158,6 +158,35 @@ describe('live page in Chromium', () => {
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
+  step('polling asks If-None-Match, and a 304 changes nothing', async () => {
+    const poller = await browser.context.newPage();
+    poller.on('pageerror', (error) => pageErrors.push(error.message));
+    const answers = [];
+    poller.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/api/registry') {
+        answers.push({ status: response.status(), ifNoneMatch: response.request().headers()['if-none-match'] });
+      }
+    });
+    try {
+      await poller.goto(`${http.origin}/?watch=off&poll=200`);
+      await poller.waitForSelector('#registry-status[data-mode="polling"][data-state="ok"]', { timeout: 5000 });
+      const count = await page.textContent('#server-count');
+      await poller.waitForFunction(() => /^Found \d+ servers?$/.test(document.getElementById('server-count').textContent));
+      const until = Date.now() + 5000;
+      while (!answers.some((answer) => answer.status === 304) && Date.now() < until) await poller.waitForTimeout(100);
+      const first304 = answers.find((answer) => answer.status === 304);
+      assert.ok(first304, JSON.stringify(answers));
+      assert.match(first304.ifNoneMatch, /^"\d+\.\d+"$/);
+      assert.equal(answers[0].ifNoneMatch, undefined, 'the first poll has nothing to compare');
+      assert.equal(await poller.textContent('#server-count'), count);
+      assert.equal(await poller.textContent('#registry-status .registry-label'), 'Polling');
+      assert.match(await poller.textContent('#registry-status .registry-text'), /\(watch off\) · read at \d\d:\d\d:\d\d, every 200 ms$/);
+      assert.equal(await poller.$$eval('#log .log-entry[data-kind="error"]', (lines) => lines.length), 0);
+    } finally {
+      await poller.close();
+    }
+  });
+
   step('no script errors on the page', () => {
     assert.deepEqual(pageErrors, []);
   });
