@@ -56,7 +56,7 @@ EM_JS(void, js_announce, (const char* text), {
 
 // Card fields, in the order the card shows them (card_field_values()).
 EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* label, const char* health,
-                             const char* health_label, const char* name, const char* kind, const char* link,
+                             const char* health_label, const char* name, const char* link,
                              const char* const* values, const char* detail), {
     const id = UTF8ToString(id_c);
     const cards = Module.peerPlanCards || (Module.peerPlanCards = new Map());
@@ -90,7 +90,6 @@ EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* l
     card.dataset.status = UTF8ToString(status);
     const health_text = UTF8ToString(health);
     if (health_text) card.dataset.health = health_text; else delete card.dataset.health;
-    card.dataset.kind = UTF8ToString(kind);
     card.querySelector(".server-name").textContent = UTF8ToString(name);
     card.querySelector(".status-badge").textContent = UTF8ToString(label);
     const health_badge = card.querySelector(".health-badge");
@@ -236,10 +235,11 @@ public:
     void upsert_card(const client::CardModel& card) override {
         // The ID row only when the heading shows another name.
         std::string id = card.name == card.id ? std::string() : card.id;
+        // In the order of the card's rows (js_upsert_card's `classes`).
         const char* values[] = {id.c_str(),      card.kind.c_str(),     card.port.c_str(), card.pid.c_str(),
                                 card.started.c_str(), card.counters.c_str(), card.url.c_str()};
         js_upsert_card(card.id.c_str(), card.status.c_str(), card.status_label.c_str(), card.health.c_str(),
-                       card.health_label.c_str(), card.name.c_str(), card.kind.c_str(), card.link.c_str(), values,
+                       card.health_label.c_str(), card.name.c_str(), card.link.c_str(), values,
                        card.detail.c_str());
     }
     void announce(std::string_view text) override { js_announce(std::string(text).c_str()); }
