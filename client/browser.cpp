@@ -27,23 +27,42 @@ EM_JS(void, js_set_text, (const char* element_id, const char* text), {
     if (element) element.textContent = UTF8ToString(text);
 });
 
-EM_JS(void, js_show_count, (int servers, const char* text), {
+EM_JS(void, js_show_count, (int servers, const char* text, int stale), {
     const count = document.getElementById("server-count");
     count.textContent = UTF8ToString(text);
     count.dataset.count = servers;
+    if (stale) count.dataset.stale = "true"; else delete count.dataset.stale;
     document.getElementById("no-servers").hidden = servers !== 0;
 });
 
-EM_JS(void, js_show_registry, (const char* state, const char* text), {
+EM_JS(void, js_show_registry, (const char* state, const char* mode, const char* label, const char* detail,
+                               const char* url), {
     const status = document.getElementById("registry-status");
     status.dataset.state = UTF8ToString(state);
-    status.querySelector(".registry-text").textContent = UTF8ToString(text);
+    status.dataset.mode = UTF8ToString(mode);
+    const pill = status.querySelector(".registry-pill");
+    pill.dataset.state = status.dataset.state;
+    const label_text = UTF8ToString(label);
+    // The pill is the polite status region: it changes only with the mode.
+    if (pill.querySelector(".registry-label").textContent !== label_text)
+        pill.querySelector(".registry-label").textContent = label_text;
+    status.querySelector(".registry-text").textContent = UTF8ToString(detail);
+    status.querySelector(".registry-url").textContent = UTF8ToString(url);
 });
 
-EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* label, const char* port,
-                             const char* pid, const char* url, const char* started, const char* detail), {
+EM_JS(void, js_announce, (const char* text), {
+    document.getElementById("log-announcer").textContent = UTF8ToString(text);
+});
+
+// Card fields, in the order the card shows them (card_field_values()).
+EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* label, const char* health,
+                             const char* health_label, const char* name, const char* link,
+                             const char* const* values, const char* detail), {
     const id = UTF8ToString(id_c);
     const cards = Module.peerPlanCards || (Module.peerPlanCards = new Map());
+    // Plain loops only: this emscripten's JS minifier mangles destructuring.
+    const names = ["ID", "Kind", "Port", "PID", "Started", "Traffic", "URL"];
+    const classes = ["id", "kind", "port", "pid", "started", "traffic", "url"];
     let card = cards.get(id);
     if (!card) {
         const make = (tag, cls, parent) => {
@@ -55,12 +74,11 @@ EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* l
         card = make("article", "server-card", document.getElementById("server-list"));
         card.dataset.id = id;
         const head = make("header", "card-head", card);
-        make("h3", "server-id", head).textContent = id;
-        make("span", "status-badge", head);
+        make("h3", "server-name", head);
+        const badges = make("div", "badges", head);
+        make("span", "status-badge", badges);
+        make("span", "health-badge", badges);
         const fields = make("dl", "fields", card);
-        // Plain loops only: this emscripten's JS minifier mangles destructuring.
-        const names = ["Port", "PID", "Started", "URL"];
-        const classes = ["port", "pid", "started", "url"];
         for (let i = 0; i < names.length; ++i) {
             const row = make("div", "field field-" + classes[i], fields);
             make("dt", "", row).textContent = names[i];
@@ -70,11 +88,31 @@ EM_JS(void, js_upsert_card, (const char* id_c, const char* status, const char* l
         cards.set(id, card);
     }
     card.dataset.status = UTF8ToString(status);
+    const health_text = UTF8ToString(health);
+    if (health_text) card.dataset.health = health_text; else delete card.dataset.health;
+    card.querySelector(".server-name").textContent = UTF8ToString(name);
     card.querySelector(".status-badge").textContent = UTF8ToString(label);
-    card.querySelector("dd.port").textContent = UTF8ToString(port);
-    card.querySelector("dd.pid").textContent = UTF8ToString(pid);
-    card.querySelector("dd.url").textContent = UTF8ToString(url);
-    card.querySelector("dd.started").textContent = UTF8ToString(started);
+    const health_badge = card.querySelector(".health-badge");
+    health_badge.textContent = UTF8ToString(health_label);
+    health_badge.hidden = !health_text;
+    for (let i = 0; i < classes.length; ++i) {
+        const value = UTF8ToString(HEAPU32[(values >> 2) + i]);
+        const dd = card.querySelector("dd." + classes[i]);
+        dd.parentElement.hidden = value === "";
+        if (classes[i] !== "url") { dd.textContent = value; continue; }
+        const href = UTF8ToString(link);  // http:// or https:// only (make_card)
+        if (!href) { dd.textContent = value; continue; }
+        let anchor = dd.querySelector("a");
+        if (!anchor) {
+            dd.textContent = "";
+            anchor = document.createElement("a");
+            anchor.target = "_blank";
+            anchor.rel = "noopener noreferrer";
+            dd.appendChild(anchor);
+        }
+        anchor.href = href;
+        anchor.textContent = value;
+    }
     card.querySelector(".detail").textContent = UTF8ToString(detail);
 });
 
@@ -86,7 +124,9 @@ EM_JS(void, js_remove_card, (const char* id_c), {
     cards.delete(id);
 });
 
-EM_JS(void, js_append_log, (const char* kind, const char* clock, const char* text, const char* server), {
+// preview: the start of a long text, shown until the reader asks for all of it.
+EM_JS(void, js_append_log, (const char* kind, const char* clock, const char* text, const char* server,
+                            const char* preview_c), {
     const log = document.getElementById("log");
     // Follow new lines only when the reader is already at the bottom.
     const following = log.scrollTop + log.clientHeight >= log.scrollHeight - 24;
@@ -101,8 +141,25 @@ EM_JS(void, js_append_log, (const char* kind, const char* clock, const char* tex
     body.className = "log-body";
     const message = document.createElement("span");
     message.className = "log-text";
-    message.textContent = UTF8ToString(text);
+    const full = UTF8ToString(text);
+    const preview = UTF8ToString(preview_c);
+    message.textContent = preview ? preview + "\u2026" : full;
     body.append(message);
+    if (preview) {
+        const toggle = document.createElement("button");
+        toggle.type = "button";
+        toggle.className = "log-expand";
+        toggle.setAttribute("aria-expanded", "false");
+        const more = "Show all (" + full.length + " characters)";
+        toggle.textContent = more;
+        toggle.addEventListener("click", () => {
+            const open = toggle.getAttribute("aria-expanded") !== "true";
+            toggle.setAttribute("aria-expanded", String(open));
+            message.textContent = open ? full : preview + "\u2026";
+            toggle.textContent = open ? "Show less" : more;
+        });
+        body.append(" ", toggle);
+    }
     // "Sent: <msg>" is the spec's text; which server it went to follows it.
     if (line.dataset.kind === "sent" && server_id) {
         const target = document.createElement("span");
@@ -122,9 +179,9 @@ EM_JS(void, js_trim_log, (int keep), {
 
 EM_JS(int, js_utc_offset_minutes, (), { return -new Date().getTimezoneOffset(); });
 
-// Returns a malloc'd copy of location.search or location.hostname.
+// Returns a malloc'd copy of location.search, location.hostname or location.origin.
 EM_JS(char*, js_location_part, (int which), {
-    const text = which === 0 ? location.search : location.hostname;
+    const text = which === 0 ? location.search : which === 1 ? location.hostname : location.origin;
     const size = lengthBytesUTF8(text) + 1;
     const copy = _malloc(size);
     stringToUTF8(text, copy, size);
@@ -163,30 +220,41 @@ std::string take_location_part(int which) {
 
 class BrowserView final : public client::View {
 public:
-    void show_count(size_t servers, std::string_view text) override {
-        js_show_count(static_cast<int>(servers), std::string(text).c_str());
+    static constexpr size_t kLogPreviewBytes = 300;  // a longer line shows its start and "Show all"
+
+    void show_count(size_t servers, std::string_view text, bool stale) override {
+        js_show_count(static_cast<int>(servers), std::string(text).c_str(), stale ? 1 : 0);
     }
     void show_summary(std::string_view text) override {
         js_set_text("server-summary", std::string(text).c_str());
     }
-    void show_registry(std::string_view state, std::string_view text) override {
-        js_show_registry(std::string(state).c_str(), std::string(text).c_str());
+    void show_registry(const client::RegistryLine& line) override {
+        js_show_registry(line.state.c_str(), line.mode.c_str(), line.label.c_str(), line.detail.c_str(),
+                         line.url.c_str());
     }
     void upsert_card(const client::CardModel& card) override {
-        js_upsert_card(card.id.c_str(), card.status.c_str(), card.status_label.c_str(), card.port.c_str(),
-                       card.pid.c_str(), card.url.c_str(), card.started.c_str(), card.detail.c_str());
+        // The ID row only when the heading shows another name.
+        std::string id = card.name == card.id ? std::string() : card.id;
+        // In the order of the card's rows (js_upsert_card's `classes`).
+        const char* values[] = {id.c_str(),      card.kind.c_str(),     card.port.c_str(), card.pid.c_str(),
+                                card.started.c_str(), card.counters.c_str(), card.url.c_str()};
+        js_upsert_card(card.id.c_str(), card.status.c_str(), card.status_label.c_str(), card.health.c_str(),
+                       card.health_label.c_str(), card.name.c_str(), card.link.c_str(), values,
+                       card.detail.c_str());
     }
+    void announce(std::string_view text) override { js_announce(std::string(text).c_str()); }
     void remove_card(std::string_view id) override { js_remove_card(std::string(id).c_str()); }
     void append_log(const client::LogEntry& entry, std::string_view clock) override {
+        std::string preview = client::log_preview(entry.text, kLogPreviewBytes);
         js_append_log(std::string(client::log_kind_name(entry.kind)).c_str(), std::string(clock).c_str(),
-                      entry.text.c_str(), entry.server_id.c_str());
+                      entry.text.c_str(), entry.server_id.c_str(), preview.c_str());
     }
     void trim_log(size_t keep) override { js_trim_log(static_cast<int>(keep)); }
 };
 
 class BrowserPlatform final : public client::Platform {
 public:
-    void fetch_registry(const std::string& path) override;
+    void fetch_registry(const std::string& path, const std::string& if_none_match) override;
     client::SocketId open_socket(const std::string& url) override;
     bool send_text(client::SocketId socket, const std::string& text) override {
         return emscripten_websocket_send_utf8_text(socket, text.c_str()) == EMSCRIPTEN_RESULT_SUCCESS;
@@ -222,13 +290,28 @@ void on_timer(void*) {
     reschedule();
 }
 
+std::string response_header(emscripten_fetch_t* fetch, std::string_view name) {
+    size_t size = emscripten_fetch_get_response_headers_length(fetch);
+    std::string headers(size + 1, '\0');
+    emscripten_fetch_get_response_headers(fetch, headers.data(), headers.size());
+    headers.resize(size);
+    return client::header_value(headers, name);
+}
+
 void on_fetch_success(emscripten_fetch_t* fetch) {
-    g_app->registry_loaded(std::string_view(fetch->data, static_cast<size_t>(fetch->numBytes)), monotonic_ms());
+    g_app->registry_loaded(std::string_view(fetch->data, static_cast<size_t>(fetch->numBytes)), monotonic_ms(),
+                           response_header(fetch, "etag"));
     emscripten_fetch_close(fetch);
     reschedule();
 }
 
 void on_fetch_error(emscripten_fetch_t* fetch) {
+    if (fetch->status == 304) {  // emscripten_fetch counts only 2xx as success
+        g_app->registry_not_modified(monotonic_ms());
+        emscripten_fetch_close(fetch);
+        reschedule();
+        return;
+    }
     std::string reason;
     if (fetch->status == 0)
         reason = "no answer from " + std::string(fetch->url) + " (is registry-http running?)";
@@ -239,14 +322,19 @@ void on_fetch_error(emscripten_fetch_t* fetch) {
     reschedule();
 }
 
-void BrowserPlatform::fetch_registry(const std::string& path) {
-    static const char* const kHeaders[] = {"Cache-Control", "no-cache", nullptr};
+void BrowserPlatform::fetch_registry(const std::string& path, const std::string& if_none_match) {
+    // emscripten_fetch copies the headers when the request starts.
+    const char* headers[] = {"Cache-Control", "no-cache", nullptr, nullptr, nullptr};
+    if (!if_none_match.empty()) {
+        headers[2] = "If-None-Match";
+        headers[3] = if_none_match.c_str();
+    }
     emscripten_fetch_attr_t attr;
     emscripten_fetch_attr_init(&attr);
     std::strcpy(attr.requestMethod, "GET");
     attr.attributes = EMSCRIPTEN_FETCH_LOAD_TO_MEMORY;
     attr.timeoutMSecs = 10000;
-    attr.requestHeaders = kHeaders;
+    attr.requestHeaders = headers;
     attr.onsuccess = on_fetch_success;
     attr.onerror = on_fetch_error;
     emscripten_fetch(&attr, path.c_str());
@@ -263,6 +351,7 @@ EM_BOOL on_socket_message(int, const EmscriptenWebSocketMessageEvent* event, voi
     size_t size = event->isText && event->numBytes > 0 ? event->numBytes - 1 : event->numBytes;
     g_app->socket_message(event->socket, std::string_view(reinterpret_cast<const char*>(event->data), size),
                           event->isText, monotonic_ms());
+    reschedule();  // the live region's summary, a watch socket's news
     return EM_TRUE;
 }
 
@@ -295,7 +384,8 @@ extern "C" EMSCRIPTEN_KEEPALIVE void peer_plan_send(const char* text, int size) 
 }
 
 int main() {
-    g_app.emplace(g_platform, g_view, client::parse_options(take_location_part(0)), take_location_part(1));
+    g_app.emplace(g_platform, g_view, client::parse_options(take_location_part(0)), take_location_part(1),
+                  take_location_part(2));
     js_wire_send_form();
     g_app->start(monotonic_ms());
     reschedule();

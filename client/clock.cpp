@@ -38,4 +38,17 @@ std::string format_date_time(double wall_ms, int utc_offset_minutes) {
     return text;
 }
 
+std::string format_interval(int ms) {
+    if (ms >= 3600000 && ms % 3600000 == 0) return std::to_string(ms / 3600000) + " h";
+    if (ms >= 60000 && ms % 60000 == 0) return std::to_string(ms / 60000) + " min";
+    if (ms < 1000) return std::to_string(ms) + " ms";
+    std::string text = std::to_string(ms / 1000);
+    if (ms % 1000 != 0) {
+        std::string fraction = std::to_string(1000 + ms % 1000).substr(1);  // "050"
+        while (fraction.back() == '0') fraction.pop_back();
+        text += "." + fraction;
+    }
+    return text + " s";
+}
+
 }  // namespace client

@@ -12,4 +12,7 @@ namespace client {
 std::string format_clock(double wall_ms, int utc_offset_minutes);      // "14:03:22.123"
 std::string format_date_time(double wall_ms, int utc_offset_minutes);  // "2026-01-03 14:03:22"
 
+// "5 s", "1.5 s", "250 ms": an interval as the page states it.
+std::string format_interval(int ms);
+
 }  // namespace client

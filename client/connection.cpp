@@ -9,6 +9,7 @@ std::string_view status_name(Status status) noexcept {
         case Status::connecting: return "connecting";
         case Status::connected: return "connected";
         case Status::disconnected: return "disconnected";
+        case Status::none: return "none";
     }
     return "disconnected";
 }
@@ -18,6 +19,7 @@ std::string_view status_label(Status status) noexcept {
         case Status::connecting: return "Connecting";
         case Status::connected: return "Connected";
         case Status::disconnected: return "Disconnected";
+        case Status::none: return "No WebSocket";
     }
     return "Disconnected";
 }

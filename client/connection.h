@@ -6,7 +6,8 @@
 //   connecting --closed or timed out--> disconnected --retry due--> connecting
 //
 // Each failure in a row lengthens the wait before the next attempt (Backoff);
-// a successful open resets the count.
+// a successful open resets the count. An entry the page opens no socket to
+// (has_socket() is false: an http:// url) stays `none`.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@
 
 namespace client {
 
-enum class Status { connecting, connected, disconnected };
+enum class Status { connecting, connected, disconnected, none };
 std::string_view status_name(Status status) noexcept;   // "connecting", ...
 std::string_view status_label(Status status) noexcept;  // "Connecting", ...
 
@@ -29,12 +30,16 @@ std::string describe_close(uint16_t code, std::string_view reason, bool was_open
 
 class Connection {
 public:
-    explicit Connection(ServerInfo info) : info_(std::move(info)) {}
+    explicit Connection(ServerInfo info)
+        : info_(std::move(info)), status_(has_socket(info_) ? Status::disconnected : Status::none) {}
 
     const ServerInfo& info() const { return info_; }
+    void update_info(ServerInfo info) { info_ = std::move(info); }  // same process: same_process()
     Status status() const { return status_; }
     SocketId socket() const { return socket_; }
     int failures() const { return failures_; }               // in a row, since the last open
+    // While connecting: 0 for a first attempt, N for the Nth retry since the last open.
+    int retry() const { return failures_; }
     int attempts() const { return attempts_; }               // connection attempts so far
     double since_ms() const { return since_ms_; }            // when the current status began
     double retry_at_ms() const { return retry_at_ms_; }      // when disconnected

@@ -42,4 +42,9 @@ std::string echo_text(std::string_view server_id, std::string_view message);  //
 // with "… (N more bytes)" appended when it was cut.
 std::string shorten(std::string_view message, size_t max_bytes);
 
+// What a log line shows before it is expanded: the start of a text longer
+// than max_bytes, cut at a character (and, if one is near, a space); "" when
+// the text is short enough to show whole.
+std::string log_preview(std::string_view text, size_t max_bytes);
+
 }  // namespace client

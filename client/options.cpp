@@ -6,17 +6,26 @@ namespace client {
 
 namespace {
 
-void apply_refresh(std::string_view value, Options& options) {
+void apply_poll(std::string_view key, std::string_view value, Options& options) {
     int ms = 0;
     auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), ms);
-    if (error != std::errc{} || end != value.data() + value.size() || ms < Options::kMinRefreshMs ||
-        ms > Options::kMaxRefreshMs) {
-        options.problem = "ignored refresh=" + std::string(value) + ": expected milliseconds from " +
-                          std::to_string(Options::kMinRefreshMs) + " to " +
-                          std::to_string(Options::kMaxRefreshMs);
+    if (error != std::errc{} || end != value.data() + value.size() || ms < Options::kMinPollMs ||
+        ms > Options::kMaxPollMs) {
+        options.problem = "ignored " + std::string(key) + "=" + std::string(value) + ": expected milliseconds from " +
+                          std::to_string(Options::kMinPollMs) + " to " +
+                          std::to_string(Options::kMaxPollMs);
         return;
     }
-    options.refresh_ms = ms;
+    options.poll_ms = ms;
+}
+
+void apply_watch(std::string_view value, Options& options) {
+    if (value == "on" || value == "1" || value == "true")
+        options.watch = true;
+    else if (value == "off" || value == "0" || value == "false")
+        options.watch = false;
+    else
+        options.problem = "ignored watch=" + std::string(value) + ": expected on or off";
 }
 
 }  // namespace
@@ -31,7 +40,8 @@ Options parse_options(std::string_view query) {
         size_t eq = pair.find('=');
         std::string_view key = pair.substr(0, eq);
         std::string_view value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-        if (key == "refresh") apply_refresh(value, options);
+        if (key == "poll" || key == "refresh") apply_poll(key, value, options);
+        if (key == "watch") apply_watch(value, options);
     }
     return options;
 }

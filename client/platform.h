@@ -15,8 +15,9 @@ class Platform {
 public:
     virtual ~Platform() = default;
 
-    // Starts GET path; the answer arrives as App::registry_loaded/registry_failed.
-    virtual void fetch_registry(const std::string& path) = 0;
+    // Starts GET path, with If-None-Match: if_none_match unless it is empty;
+    // the answer arrives as App::registry_loaded/registry_not_modified/registry_failed.
+    virtual void fetch_registry(const std::string& path, const std::string& if_none_match) = 0;
     // Starts a WebSocket; 0 if it could not even be created. Events arrive as
     // App::socket_opened/socket_message/socket_closed with the returned id.
     virtual SocketId open_socket(const std::string& url) = 0;

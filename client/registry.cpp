@@ -1,8 +1,9 @@
 // Reads registry-http's answer with the project's strict JSON reader
 // (server/json). Per entry: "id" (non-empty string) and "port" (integer
-// 1-65535) are required; "pid" (positive integer), "url" and "startedAt"
-// (strings) are optional; other fields are ignored, as the spec keeps
-// unknown fields for newer versions.
+// 1-65535) are required; "pid" (positive integer), "url", "startedAt",
+// "name", "kind", "instance", "status" (strings), "connections" and
+// "messages" (integers) are optional; other fields are ignored, as the spec
+// keeps unknown fields for newer versions.
 #include "registry.h"
 
 #include <algorithm>
@@ -33,13 +34,29 @@ std::string read_entry(const json::Value& entry, ServerInfo& server) {
         if (!pid_number || *pid_number < 1) return name + "has a \"pid\" that is not a positive integer";
         server.pid = *pid_number;
     }
-    if (const json::Value* url = entry.find("url"); url != nullptr && !url->is_null()) {
-        if (!url->is_string()) return name + "has a \"url\" that is not a string";
-        server.url = url->as_string();
+    struct Text {
+        const char* key;
+        std::string ServerInfo::*field;
+    };
+    for (const Text& text : {Text{"url", &ServerInfo::url}, Text{"startedAt", &ServerInfo::started_at},
+                             Text{"name", &ServerInfo::name}, Text{"kind", &ServerInfo::kind},
+                             Text{"instance", &ServerInfo::instance}, Text{"status", &ServerInfo::status}}) {
+        const json::Value* value = entry.find(text.key);
+        if (value == nullptr || value->is_null()) continue;
+        if (!value->is_string()) return name + "has a \"" + text.key + "\" that is not a string";
+        server.*text.field = value->as_string();
     }
-    if (const json::Value* started = entry.find("startedAt"); started != nullptr && !started->is_null()) {
-        if (!started->is_string()) return name + "has a \"startedAt\" that is not a string";
-        server.started_at = started->as_string();
+    struct Count {
+        const char* key;
+        int64_t ServerInfo::*field;
+    };
+    for (const Count& count : {Count{"connections", &ServerInfo::connections},
+                               Count{"messages", &ServerInfo::messages}}) {
+        const json::Value* value = entry.find(count.key);
+        if (value == nullptr || value->is_null()) continue;
+        std::optional<int64_t> number = value->as_int();
+        if (!number || *number < 0) return name + "has a \"" + count.key + "\" that is not a count";
+        server.*count.field = *number;
     }
     return {};
 }
@@ -49,6 +66,10 @@ bool is_url_char(char c) {
     // which makes the WebSocket constructor throw, and no spaces or controls.
     if (base::is_alpha(c) || base::is_digit(c)) return true;
     return std::string_view("-._~!$&'()*+,;=:/?@[]%").find(c) != std::string_view::npos;
+}
+
+bool is_socket_scheme(std::string_view url) {
+    return url.starts_with("ws://") || url.starts_with("wss://");
 }
 
 bool usable_socket_url(std::string_view url) {
@@ -74,10 +95,13 @@ Result<Registry> parse_registry(std::string_view body) noexcept {
         if (list == nullptr || !list->is_array()) return Error{"the object has no \"servers\" array"};
     }
     if (!list->is_array()) return Error{"expected a JSON array of servers"};
+    return read_entries(list->as_array());
+}
 
+Registry read_entries(const std::vector<json::Value>& list) {
     Registry registry;
     size_t number = 0;
-    for (const json::Value& entry : list->as_array()) {
+    for (const json::Value& entry : list) {
         ++number;
         std::string where = "entry " + std::to_string(number) + " ";
         ServerInfo server;
@@ -107,13 +131,31 @@ RegistryDiff diff_registry(std::span<const ServerInfo> known, std::span<const Se
         auto it = find(known, fresh[i].id);
         if (it == known.end())
             diff.added.push_back(i);
-        else if (!(*it == fresh[i]))
+        else if (!same_process(*it, fresh[i]))
             diff.replaced.push_back(i);
+        else if (!(*it == fresh[i]))
+            diff.updated.push_back(i);
     }
     return diff;
 }
 
+bool is_echo(const ServerInfo& server) {
+    return server.kind.empty() || server.kind == "echo";
+}
+
+bool has_socket(const ServerInfo& server) {
+    // Only another scheme ("http://...") means no socket; a url without one is
+    // unusable and falls back to the port, as before.
+    return is_socket_scheme(server.url) || server.url.find("://") == std::string::npos;
+}
+
+bool same_process(const ServerInfo& a, const ServerInfo& b) {
+    return a.id == b.id && a.port == b.port && a.pid == b.pid && a.url == b.url &&
+           a.started_at == b.started_at && a.instance == b.instance && a.kind == b.kind;
+}
+
 std::string socket_url(const ServerInfo& server, std::string_view page_host) {
+    if (!has_socket(server)) return {};
     if (usable_socket_url(server.url)) return server.url;
     std::string host = page_host.empty() || !std::all_of(page_host.begin(), page_host.end(), is_url_char)
                            ? std::string("localhost")

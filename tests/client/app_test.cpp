@@ -30,9 +30,18 @@ std::string registry(std::initializer_list<std::pair<const char*, int>> servers)
     return body + "]";
 }
 
+// These tests cover polling and the servers' sockets: the page polls only
+// (?watch=off). feed_test.cpp covers the watch socket.
+Options polling_only(int poll_ms = Options::kDefaultPollMs) {
+    Options options;
+    options.watch = false;
+    options.poll_ms = poll_ms;
+    return options;
+}
+
 class ClientAppTest : public testing::Test {
 protected:
-    ClientAppTest() : app_(platform_, view_, Options{}, "localhost") {}
+    ClientAppTest() : app_(platform_, view_, polling_only(), "localhost") {}
 
     // Starts the page and answers its first fetch with three servers, all open.
     void start_with_three_connected() {
@@ -51,6 +60,12 @@ protected:
                              [&](const std::string& line) { return line.find(text) != std::string::npos; });
     }
 
+    // What the browser does after every event: tick whatever is due now
+    // (the live region's summary, say), then ask for the next deadline.
+    double wakeup_after(double now_ms) {
+        app_.tick(now_ms);
+        return app_.next_wakeup_ms();
+    }
     FakePlatform platform_;
     FakeView view_;
     App app_;
@@ -72,7 +87,10 @@ TEST_F(ClientAppTest, ConnectsToEveryListedServer) {
     EXPECT_EQ(view_.count, 3u);
     EXPECT_EQ(view_.count_text, "Found 3 servers");
     EXPECT_EQ(view_.registry_state, "ok");
-    EXPECT_EQ(view_.registry_text, "Registry read at 17:42:03 \xC2\xB7 refreshed every 5 s");
+    EXPECT_EQ(view_.registry.label, "Polling");
+    EXPECT_EQ(view_.registry.mode, "polling");
+    EXPECT_EQ(view_.registry_text, "since 17:42:03 (watch off) \xC2\xB7 read at 17:42:03, every 5 s");
+    EXPECT_EQ(view_.registry.url, "http://localhost:5173/api/registry");
     EXPECT_EQ(platform_.opened,
               (std::map<SocketId, std::string>{
                   {1, "ws://localhost:4001"}, {2, "ws://localhost:4002"}, {3, "ws://localhost:4003"}}));
@@ -131,7 +149,7 @@ TEST_F(ClientAppTest, SendWithNobodyConnected) {
     app_.registry_loaded(registry({{"a", 4001}}), 10);
     EXPECT_EQ(app_.send("hi", 30), 0u);
     EXPECT_TRUE(platform_.sent.empty());
-    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error Nothing sent: no server is connected");
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error Nothing sent: no echo server is connected");
 }
 
 TEST_F(ClientAppTest, SendEmptyMessage) {
@@ -146,7 +164,7 @@ TEST_F(ClientAppTest, SendFailureIsLogged) {
     platform_.failing_sends = true;
     EXPECT_EQ(app_.send("hi", 30), 0u);
     EXPECT_EQ(lines_with("error [a] Could not send"), 1u);
-    EXPECT_EQ(lines_with("Nothing sent: no server is connected"), 1u);
+    EXPECT_EQ(lines_with("Nothing sent: no echo server is connected"), 1u);
 }
 
 TEST_F(ClientAppTest, LongAndBinaryEchoesAreShownShort) {
@@ -164,7 +182,7 @@ TEST_F(ClientAppTest, AStoppedServerIsRetriedWithBackoff) {
     EXPECT_EQ(view_.cards["b"].status, "disconnected");
     EXPECT_EQ(view_.summary, "2 connected \xC2\xB7 1 disconnected");
     EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [b] Disconnected: server going away (1001)");
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 1500);  // 500 ms, before the refresh at 5000
+    EXPECT_DOUBLE_EQ(wakeup_after(1000), 1500);  // 500 ms, before the refresh at 5000
 
     app_.tick(1499);
     EXPECT_EQ(platform_.opened.size(), 3u);
@@ -172,16 +190,31 @@ TEST_F(ClientAppTest, AStoppedServerIsRetriedWithBackoff) {
     ASSERT_EQ(platform_.opened.size(), 4u);
     EXPECT_EQ(platform_.opened[4], "ws://localhost:4002");
     EXPECT_EQ(view_.cards["b"].status, "connecting");
-    EXPECT_EQ(view_.cards["b"].detail, "Reconnecting, attempt 2 (last: server going away (1001))");
+    EXPECT_EQ(view_.cards["b"].detail, "Retry 1 (last: server going away (1001))");
 
     app_.socket_closed(4, 1006, "", 1510);
-    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [b] Attempt 2 failed: could not connect");
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 2510);  // the delay doubled
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [b] Retry 1 failed: could not connect");
+    EXPECT_DOUBLE_EQ(wakeup_after(2000), 2510);  // the delay doubled (at 2000 the live region spoke)
 
     app_.tick(2510);
     app_.socket_opened(5, 2520);
     EXPECT_EQ(status("b"), Status::connected);
     EXPECT_EQ(view_.summary, "3 connected");
+}
+
+TEST_F(ClientAppTest, RetriesAreCountedFromOne) {
+    app_.start(0);
+    app_.registry_loaded(registry({{"a", 4001}}), 10);
+    app_.socket_closed(1, 1006, "", 20);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] First attempt failed: could not connect");
+    app_.tick(520);
+    EXPECT_EQ(view_.cards["a"].detail, "Retry 1 (last: could not connect)");
+    app_.socket_closed(2, 1006, "", 530);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] Retry 1 failed: could not connect");
+    app_.tick(1530);
+    app_.socket_closed(3, 1006, "", 1540);
+    EXPECT_EQ(view_.lines.back(), "17:42:03.000 error [a] Retry 2 failed: could not connect");
+    EXPECT_EQ(lines_with("Attempt"), 0u);
 }
 
 TEST_F(ClientAppTest, AServerThatLeavesTheRegistryLeavesThePage) {
@@ -215,7 +248,7 @@ TEST_F(ClientAppTest, LeavingClosesAnOpenSocketAndIgnoresItsLateEvents) {
 
 TEST_F(ClientAppTest, ANewServerIsConnectedWithinOneRefresh) {
     start_with_three_connected();
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 5000);
+    EXPECT_DOUBLE_EQ(wakeup_after(20), 5000);
     app_.tick(5000);
     app_.registry_loaded(registry({{"a", 4001}, {"b", 4002}, {"c", 4003}, {"d", 4004}}), 5010);
     EXPECT_EQ(platform_.opened[4], "ws://localhost:4004");
@@ -243,12 +276,15 @@ TEST_F(ClientAppTest, RegistryOutageIsShownOnceAndRecovers) {
     app_.registry_failed("no answer from /api/registry (is registry-http running?)", 5010);
     EXPECT_TRUE(app_.registry_down());
     EXPECT_EQ(view_.registry_state, "error");
+    EXPECT_EQ(view_.registry.label, "Unreachable");
     EXPECT_EQ(view_.registry_text,
-              "Registry unreachable: no answer from /api/registry (is registry-http running?) \xC2\xB7 "
+              "since 17:42:03: no answer from /api/registry (is registry-http running?) \xC2\xB7 "
               "retrying every 5 s");
-    EXPECT_EQ(view_.count_text, "Found 3 servers");  // kept as last seen
+    // Kept as last seen, and said to be stale.
+    EXPECT_EQ(view_.count_text, "Found 3 servers (stale since 17:42:03)");
+    EXPECT_TRUE(view_.stale);
     EXPECT_EQ(app_.servers().size(), 3u);
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 10000);
+    EXPECT_DOUBLE_EQ(wakeup_after(6000), 10000);  // (at 6000 the live region spoke)
 
     app_.tick(10000);
     app_.registry_failed("no answer from /api/registry (is registry-http running?)", 10010);
@@ -261,6 +297,7 @@ TEST_F(ClientAppTest, RegistryOutageIsShownOnceAndRecovers) {
     EXPECT_EQ(view_.registry_state, "ok");
     EXPECT_EQ(lines_with("info Registry reachable again"), 1u);
     EXPECT_EQ(view_.count_text, "Found 4 servers");
+    EXPECT_FALSE(view_.stale);
 }
 
 TEST_F(ClientAppTest, AnAnswerThatIsNotARegistryIsAnOutage) {
@@ -271,7 +308,7 @@ TEST_F(ClientAppTest, AnAnswerThatIsNotARegistryIsAnOutage) {
               "17:42:03.000 error Registry unreachable: /api/registry did not answer with a registry: "
               "not JSON: line 1, column 1: expected a value");
     EXPECT_EQ(view_.count_text, "Looking for servers\xE2\x80\xA6");
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 5000);
+    EXPECT_DOUBLE_EQ(wakeup_after(10), 5000);
 }
 
 TEST_F(ClientAppTest, BadEntriesAreReportedOnceEach) {
@@ -288,15 +325,15 @@ TEST_F(ClientAppTest, BadEntriesAreReportedOnceEach) {
 TEST_F(ClientAppTest, AHandshakeThatHangsTimesOut) {
     app_.start(0);
     app_.registry_loaded(registry({{"a", 4001}}), 10);
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 5000);
+    EXPECT_DOUBLE_EQ(wakeup_after(10), 5000);
     app_.tick(5000);
     app_.registry_loaded(registry({{"a", 4001}}), 5005);
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 10000);
+    EXPECT_DOUBLE_EQ(wakeup_after(5005), 10000);
     app_.tick(App::kConnectTimeoutMs + 10);
     ASSERT_EQ(platform_.closed.size(), 1u);
     EXPECT_EQ(platform_.closed[0].socket, 1);
     EXPECT_EQ(status("a"), Status::disconnected);
-    EXPECT_EQ(lines_with("error [a] Attempt 1 failed: no answer within 10 s"), 1u);
+    EXPECT_EQ(lines_with("error [a] First attempt failed: no answer within 10 s"), 1u);
 }
 
 TEST_F(ClientAppTest, ASocketTheBrowserRefusesIsAFailedAttempt) {
@@ -304,29 +341,27 @@ TEST_F(ClientAppTest, ASocketTheBrowserRefusesIsAFailedAttempt) {
     app_.start(0);
     app_.registry_loaded(registry({{"a", 4001}}), 10);
     EXPECT_EQ(status("a"), Status::disconnected);
-    EXPECT_EQ(lines_with("error [a] Attempt 1 failed: the browser refused to open ws://localhost:4001"), 1u);
-    EXPECT_DOUBLE_EQ(app_.next_wakeup_ms(), 510);
+    EXPECT_EQ(lines_with("error [a] First attempt failed: the browser refused to open ws://localhost:4001"), 1u);
+    EXPECT_DOUBLE_EQ(wakeup_after(10), 510);
 }
 
 TEST_F(ClientAppTest, EntriesWithoutUrlUseThePageHost) {
-    App app(platform_, view_, Options{}, "127.0.0.1");
+    App app(platform_, view_, polling_only(), "127.0.0.1");
     app.start(0);
     app.registry_loaded(R"({"servers": [{"id": "old", "port": 4100, "pid": 1}]})", 10);
     EXPECT_EQ(platform_.opened[1], "ws://127.0.0.1:4100");
 }
 
 TEST_F(ClientAppTest, RefreshIntervalFromOptions) {
-    Options options;
-    options.refresh_ms = 250;
-    App app(platform_, view_, options, "localhost");
+    App app(platform_, view_, polling_only(250), "localhost");
     app.start(0);
     app.registry_loaded("[]", 10);
     EXPECT_DOUBLE_EQ(app.next_wakeup_ms(), 250);
-    EXPECT_EQ(view_.registry_text, "Registry read at 17:42:03 \xC2\xB7 refreshed every 250 ms");
+    EXPECT_EQ(view_.registry_text, "since 17:42:03 (watch off) \xC2\xB7 read at 17:42:03, every 250 ms");
 }
 
 TEST_F(ClientAppTest, ABadOptionIsLogged) {
-    App app(platform_, view_, client::parse_options("?refresh=fast"), "localhost");
+    App app(platform_, view_, client::parse_options("?refresh=fast&watch=off"), "localhost");
     app.start(0);
     EXPECT_EQ(view_.lines.front(),
               "17:42:03.000 error Option ignored refresh=fast: expected milliseconds from 100 to 3600000");
@@ -337,15 +372,6 @@ TEST_F(ClientAppTest, TheLogIsTrimmedToItsCapacity) {
     for (size_t i = 0; view_.trimmed_to == 0 && i < App::kLogCapacity; ++i) app_.send("x", 30);
     EXPECT_EQ(view_.trimmed_to, App::kLogCapacity);
     EXPECT_EQ(app_.log().entries().size(), App::kLogCapacity);
-}
-
-TEST(ClientApp, FormatInterval) {
-    EXPECT_EQ(client::format_interval(5000), "5 s");
-    EXPECT_EQ(client::format_interval(1500), "1.5 s");
-    EXPECT_EQ(client::format_interval(1050), "1.05 s");
-    EXPECT_EQ(client::format_interval(1001), "1.001 s");
-    EXPECT_EQ(client::format_interval(999), "999 ms");
-    EXPECT_EQ(client::format_interval(100), "100 ms");
 }
 
 }  // namespace

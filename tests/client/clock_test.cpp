@@ -34,4 +34,16 @@ TEST(ClientClock, FormatsTheRegistrysStartedAt) {
     EXPECT_EQ(format_date_time(1767462123456.0, 60), "2026-01-03 18:42:03");
 }
 
+TEST(ClientClock, FormatInterval) {
+    EXPECT_EQ(client::format_interval(5000), "5 s");
+    EXPECT_EQ(client::format_interval(1500), "1.5 s");
+    EXPECT_EQ(client::format_interval(1050), "1.05 s");
+    EXPECT_EQ(client::format_interval(1001), "1.001 s");
+    EXPECT_EQ(client::format_interval(999), "999 ms");
+    EXPECT_EQ(client::format_interval(100), "100 ms");
+    EXPECT_EQ(client::format_interval(60000), "1 min");
+    EXPECT_EQ(client::format_interval(90000), "90 s");
+    EXPECT_EQ(client::format_interval(3600000), "1 h");
+}
+
 }  // namespace

@@ -26,7 +26,10 @@ struct Closed {
 
 class FakePlatform final : public client::Platform {
 public:
-    void fetch_registry(const std::string& path) override { fetches.push_back(path); }
+    void fetch_registry(const std::string& path, const std::string& if_none_match) override {
+        fetches.push_back(path);
+        etags.push_back(if_none_match);
+    }
     SocketId open_socket(const std::string& url) override {
         if (refuse_sockets) return 0;
         opened[++last_socket] = url;
@@ -44,6 +47,7 @@ public:
     double random01() override { return 1.0; }  // the longest delay, so timings are exact
 
     std::vector<std::string> fetches;
+    std::vector<std::string> etags;  // If-None-Match of each fetch, "" for none
     std::map<SocketId, std::string> opened;
     SocketId last_socket = 0;
     std::vector<std::pair<SocketId, std::string>> sent;
@@ -54,14 +58,16 @@ public:
 
 class FakeView final : public client::View {
 public:
-    void show_count(size_t servers, std::string_view text) override {
+    void show_count(size_t servers, std::string_view text, bool is_stale) override {
         count = servers;
         count_text = text;
+        stale = is_stale;
     }
     void show_summary(std::string_view text) override { summary = text; }
-    void show_registry(std::string_view state, std::string_view text) override {
-        registry_state = state;
-        registry_text = text;
+    void show_registry(const client::RegistryLine& line) override {
+        registry = line;
+        registry_state = line.state;
+        registry_text = line.detail;
     }
     void upsert_card(const CardModel& card) override { cards[card.id] = card; }
     void remove_card(std::string_view id) override {
@@ -73,9 +79,13 @@ public:
                         entry.text);
     }
     void trim_log(size_t keep) override { trimmed_to = keep; }
+    void announce(std::string_view text) override { announcements.emplace_back(text); }
 
     size_t count = 99;
     std::string count_text, summary, registry_state, registry_text;
+    bool stale = false;
+    client::RegistryLine registry;
+    std::vector<std::string> announcements;
     std::map<std::string, CardModel> cards;
     std::vector<std::string> removed;
     std::vector<std::string> lines;

@@ -73,4 +73,15 @@ INSTANTIATE_TEST_SUITE_P(Table, ClientShortenTest, testing::ValuesIn(kShortenCas
                              return param_info.param.name;
                          });
 
+TEST(ClientLog, PreviewOfALongLine) {
+    EXPECT_EQ(client::log_preview("short", 10), "");
+    EXPECT_EQ(client::log_preview("exactly 10", 10), "");
+    EXPECT_EQ(client::log_preview(std::string(20, 'x'), 10), std::string(10, 'x'));
+    // At a word end when one is in the last fifth, else at the limit.
+    EXPECT_EQ(client::log_preview("aaaaaaaa bbbbbbbbbb", 10), "aaaaaaaa");
+    EXPECT_EQ(client::log_preview("aa bbbbbbbbbbbbbbbb", 10), "aa bbbbbbb");
+    // Never inside a character: "é" is two bytes.
+    EXPECT_EQ(client::log_preview("xxxxxxxxx\xC3\xA9yyyy", 10), "xxxxxxxxx");
+}
+
 }  // namespace

@@ -10,14 +10,23 @@ using client::parse_options;
 struct OptionsCase {
     const char* name;
     const char* query;
-    int refresh_ms;
+    int poll_ms;
     const char* problem;
+    bool watch = true;
 };
 
 const OptionsCase kOptionsCases[] = {
     {"empty", "", 5000, ""},
     {"just_question_mark", "?", 5000, ""},
-    {"refresh", "?refresh=1000", 1000, ""},
+    {"poll", "?poll=1000", 1000, ""},
+    {"poll_an_hour", "?poll=3600000", 3600000, ""},
+    {"poll_bad", "?poll=soon", 5000, "ignored poll=soon: expected milliseconds from 100 to 3600000"},
+    {"watch_off", "?watch=off", 5000, "", false},
+    {"watch_0", "?watch=0&poll=1000", 1000, "", false},
+    {"watch_on", "?watch=on", 5000, "", true},
+    {"watch_bad", "?watch=maybe", 5000, "ignored watch=maybe: expected on or off", true},
+    {"refresh_is_the_old_name", "?refresh=1000", 1000, ""},
+    {"poll_and_refresh_last_wins", "?poll=200&refresh=300", 300, ""},
     {"without_question_mark", "refresh=250", 250, ""},
     {"among_others", "?a=1&refresh=750&b", 750, ""},
     {"last_wins", "?refresh=300&refresh=400", 400, ""},
@@ -43,8 +52,9 @@ class ClientOptionsTest : public testing::TestWithParam<OptionsCase> {};
 TEST_P(ClientOptionsTest, Parse) {
     const OptionsCase& c = GetParam();
     Options options = parse_options(c.query);
-    EXPECT_EQ(options.refresh_ms, c.refresh_ms);
+    EXPECT_EQ(options.poll_ms, c.poll_ms);
     EXPECT_EQ(options.problem, c.problem);
+    EXPECT_EQ(options.watch, c.watch);
 }
 
 INSTANTIATE_TEST_SUITE_P(Table, ClientOptionsTest, testing::ValuesIn(kOptionsCases),

@@ -108,6 +108,14 @@ const EntryErrorCase kEntryErrors[] = {
     {"url_number", R"({"id": "x", "port": 80, "url": 80})", "entry 2 (x) has a \"url\" that is not a string"},
     {"started_number", R"({"id": "x", "port": 80, "startedAt": 1})",
      "entry 2 (x) has a \"startedAt\" that is not a string"},
+    {"name_number", R"({"id": "x", "port": 80, "name": 1})", "entry 2 (x) has a \"name\" that is not a string"},
+    {"kind_object", R"({"id": "x", "port": 80, "kind": {}})", "entry 2 (x) has a \"kind\" that is not a string"},
+    {"status_number", R"({"id": "x", "port": 80, "status": 3})",
+     "entry 2 (x) has a \"status\" that is not a string"},
+    {"connections_negative", R"({"id": "x", "port": 80, "connections": -1})",
+     "entry 2 (x) has a \"connections\" that is not a count"},
+    {"messages_string", R"({"id": "x", "port": 80, "messages": "4"})",
+     "entry 2 (x) has a \"messages\" that is not a count"},
     {"duplicate_id", R"({"id": "first", "port": 99})", "entry 2 repeats the id first; the first is kept"},
 };
 
@@ -162,6 +170,55 @@ TEST(ClientRegistry, DiffFromNothingAndToNothing) {
     EXPECT_EQ(diff_registry(two, none).removed, (std::vector<std::string>{kFirst.id, kSecond.id}));
 }
 
+TEST(ClientRegistry, ReadsTheFieldsBeyondTheSeeds) {
+    Result<Registry> registry = parse_registry(R"([{"id": "a", "port": 4001, "url": "ws://localhost:4001",
+        "name": "chat", "kind": "echo", "instance": "0123456789abcdef0123456789abcdef", "host": "box",
+        "version": "1.2.0", "meta": {"team": "x"}, "status": "live", "connections": 2, "messages": 40}])");
+    ASSERT_TRUE(registry.ok()) << registry.error().message;
+    ASSERT_EQ(registry.value().servers.size(), 1u);
+    const ServerInfo& a = registry.value().servers[0];
+    EXPECT_EQ(a.name, "chat");
+    EXPECT_EQ(a.kind, "echo");
+    EXPECT_EQ(a.instance, "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(a.status, "live");
+    EXPECT_EQ(a.connections, 2);
+    EXPECT_EQ(a.messages, 40);
+    EXPECT_TRUE(registry.value().problems.empty());
+    // Absent counters are -1, not 0: "not served" is not "none yet".
+    EXPECT_EQ(kFirst.connections, -1);
+}
+
+TEST(ClientRegistry, KindsAndSockets) {
+    ServerInfo server = kFirst;
+    EXPECT_TRUE(client::is_echo(server));  // no kind: an older ws-server, an echo server
+    server.kind = "echo";
+    EXPECT_TRUE(client::is_echo(server));
+    server.kind = "yjs";
+    EXPECT_FALSE(client::is_echo(server));
+    EXPECT_TRUE(client::has_socket(server));  // ws:// url: connected, not sent to
+    server.url = "";
+    EXPECT_TRUE(client::has_socket(server));
+    server.url = "http://localhost:8080/";
+    EXPECT_FALSE(client::has_socket(server));
+}
+
+TEST(ClientRegistry, DiffStatusAndCountersAreUpdatesNotRestarts) {
+    ServerInfo probed = kFirst;
+    probed.status = "live";
+    probed.connections = 3;
+    probed.name = "renamed";
+    std::vector<ServerInfo> known{kFirst, kSecond};
+    std::vector<ServerInfo> fresh{probed, kSecond};
+    client::RegistryDiff diff = diff_registry(known, fresh);
+    EXPECT_TRUE(diff.replaced.empty());
+    EXPECT_EQ(diff.updated, std::vector<size_t>{0});
+
+    ServerInfo restarted = kFirst;
+    restarted.instance = "another";  // same id, port and pid, but a new start
+    fresh = {restarted, kSecond};
+    EXPECT_EQ(diff_registry(known, fresh).replaced, std::vector<size_t>{0});
+}
+
 TEST(ClientRegistry, DiffAPidChangeIsAReplacement) {
     ServerInfo new_process = kFirst;
     new_process.pid = 999;
@@ -186,7 +243,9 @@ const UrlCase kUrlCases[] = {
     {"no_url_no_host", "", 4000, "", "ws://localhost:4000"},
     {"page_host_ipv6_bracketed", "", 4000, "[::1]", "ws://[::1]:4000"},
     {"page_host_ipv6_bare", "", 4000, "::1", "ws://[::1]:4000"},
-    {"http_url_refused", "http://localhost:4000", 4000, "localhost", "ws://localhost:4000"},
+    {"http_url_is_no_socket", "http://localhost:4000", 4000, "localhost", ""},
+    {"https_url_is_no_socket", "https://example.test/", 443, "localhost", ""},
+    {"url_without_scheme_uses_the_port", "localhost:4000", 4000, "localhost", "ws://localhost:4000"},
     {"fragment_refused", "ws://localhost:4000/#x", 4000, "localhost", "ws://localhost:4000"},
     {"space_refused", "ws://local host:4000", 4000, "localhost", "ws://localhost:4000"},
     {"no_host_refused", "ws://:4000", 4000, "localhost", "ws://localhost:4000"},

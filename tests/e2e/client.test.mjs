@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, ROOT, startRegistryHttp, startWsServer, tempDir } from './harness.mjs';
 
-const REFRESH_MS = 1000;  // the page's ?refresh=, so a refresh is quick to wait for
+const REFRESH_MS = 1000;  // the page's ?poll=, so a fallback poll is quick to wait for
 const card = (id, status) => `.server-card[data-id="${id}"]` + (status ? `[data-status="${status}"]` : '');
 
 // Records every status a card takes and every card that leaves, so a test can
@@ -80,7 +80,7 @@ describe('web client in Chromium', () => {
     page = browser.context.pages()[0] ?? await browser.context.newPage();
     page.setDefaultTimeout(10000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${http.origin}/?refresh=${REFRESH_MS}`);
+    await page.goto(`${http.origin}/?poll=${REFRESH_MS}`);
     await page.evaluate(watchCards);
   });
 
@@ -122,15 +122,15 @@ describe('web client in Chromium', () => {
     await sendAndAwaitEchoes(page, 'Hello from browser!', 'enter', 6);
   });
 
-  step('the README screenshot: a page at the default refresh', async () => {
-    // This suite's page refreshes every 1 s to be quick; the picture must
-    // show what a user sees ("refreshed every 5 s").
+  step('the README screenshot: a page with the default settings', async () => {
+    // This suite's page polls every 1 s to be quick; the picture must show
+    // what a user sees.
     const shot = await browser.context.newPage();
     shot.on('pageerror', (error) => pageErrors.push(error.message));
     try {
       await shot.goto(`${http.origin}/`);
       for (const server of servers) await shot.waitForSelector(card(server.id, 'connected'), { timeout: 5000 });
-      assert.match(await shot.textContent('#registry-status'), /refreshed every 5 s/);
+      await shot.waitForSelector('#registry-status[data-mode="live"]', { timeout: 5000 });
       await sendAndAwaitEchoes(shot, 'Hello again', 'click', 3);
       await sendAndAwaitEchoes(shot, 'Hello from browser!', 'enter', 3);
       await shot.screenshot({ path: join(ROOT, 'docs/screenshot.png'), fullPage: true });
@@ -167,8 +167,17 @@ describe('web client in Chromium', () => {
     const { code } = await http.stop('SIGTERM');
     assert.equal(code, 0, http.stderr);
     await page.waitForSelector('#registry-status[data-state="error"]', { timeout: 3 * REFRESH_MS });
-    // The servers themselves are fine, and the page keeps showing them.
+    // The servers themselves are fine, and the page keeps showing them, as stale.
     for (const server of servers) assert.ok(await page.$(card(server.id, 'connected')), server.id);
+    assert.match(await page.textContent('#server-count[data-stale]'), /^Found 3 servers \(stale since \d\d:\d\d:\d\d\)$/);
+    assert.equal(await page.textContent('#registry-status .registry-label'), 'Unreachable');
+    // Red, with a long reason beside it, the pill stays one line, even on a phone.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      const pill = await page.locator('#registry-status .registry-pill').boundingBox();
+      assert.ok(pill.height < 40, `the red pill is one line at ${width} px: ${JSON.stringify(pill)}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     // A server that registers while the page cannot see the registry...
     const late = await startWsServer(registry);
@@ -179,6 +188,7 @@ describe('web client in Chromium', () => {
     http = restarted;
     // ...is found once it is back, without reloading the page.
     await page.waitForSelector('#registry-status[data-state="ok"]', { timeout: 3 * REFRESH_MS });
+    await page.waitForSelector('#server-count:not([data-stale])', { timeout: 3 * REFRESH_MS });
     await page.waitForSelector(card(late.id, 'connected'), { timeout: 3 * REFRESH_MS });
     assert.equal(await page.textContent('#server-count'), 'Found 4 servers');
     const errors = (await logTexts(page, 'error')).filter((line) => line.text.startsWith('Registry unreachable'));
@@ -195,7 +205,9 @@ describe('web client in Chromium', () => {
       const box = await page.locator(selector).first().boundingBox();
       assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${selector} fits: ${JSON.stringify(box)}`);
     }
-    await page.screenshot({ path: join(ROOT, 'docs/screenshot-phone.png'), fullPage: true });
+    // What a phone shows: the top of the page, the form fixed at the bottom edge.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(ROOT, 'docs/screenshot-phone.png') });
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
