@@ -10,6 +10,10 @@ namespace app {
 namespace {
 constexpr int64_t kFirstBackoffMs = 200;
 namespace etcd = registry::etcd;
+
+// etcd's answer to a write bound to a lease that expired or was revoked
+// meanwhile (404, code 5): writing again with it can never work.
+bool lease_gone(const Error& error) { return error.message.find("requested lease not found") != std::string::npos; }
 }  // namespace
 
 EtcdRegistrar::EtcdRegistrar(loop::EventLoop& loop, registry::EtcdTarget target, std::string password,
@@ -39,7 +43,7 @@ void EtcdRegistrar::grant() {
 
 void EtcdRegistrar::write() {
     client_.call("kv/txn", etcd::create_txn_body(key_, value_, lease_), [this](Result<std::string> answer) {
-        if (!answer.ok()) return failed(answer.error());
+        if (!answer.ok()) return write_failed(answer.error());
         auto txn = etcd::parse_txn(answer.value());
         if (!txn.ok()) return failed(Error{"etcd " + client_.endpoint() + ": " + txn.error().message});
         if (!txn.value().succeeded) return overwrite();
@@ -51,10 +55,16 @@ void EtcdRegistrar::write() {
 // The key is there already: ours, from a lease before this one.
 void EtcdRegistrar::overwrite() {
     client_.call("kv/put", etcd::put_body(key_, value_, lease_), [this](Result<std::string> answer) {
-        if (!answer.ok()) return failed(answer.error());
+        if (!answer.ok()) return write_failed(answer.error());
         written_ = true;
         registered_now();
     });
+}
+
+// The retry grants a new lease when etcd says this one is gone.
+void EtcdRegistrar::write_failed(const Error& error) {
+    if (lease_gone(error)) lease_ = 0;
+    failed(error);
 }
 
 void EtcdRegistrar::renew() {

@@ -9,8 +9,9 @@
 // - Later failures (etcd down, no leader, a member gone) are retried with a
 //   backoff doubling from 200 ms up to max_backoff_ms; on_unreachable is
 //   called once per outage, on_registered_again once when it is over.
-// - A lost lease (a renewal answered without TTL: it expired or was revoked)
-//   is granted anew and the key written again.
+// - A lost lease (a renewal answered without TTL, or a write answered
+//   "requested lease not found": it expired or was revoked) is granted anew
+//   and the key written again.
 // - The key is written with a create-if-absent txn. If the key exists, it
 //   is ours from an earlier lease (ids are random per process: nobody else
 //   writes it), so it is overwritten with a put bound to the new lease; the
@@ -69,6 +70,7 @@ private:
     void overwrite();
     void renew();
     void registered_now();
+    void write_failed(const Error& error);
     void failed(const Error& error);
     void retry();
     void finish_stop();
