@@ -189,7 +189,7 @@ struct Options {
     bool json = false;
     uint64_t port = 0;
     uint64_t pid = 0;
-    std::string name, kind = "http", url, page = "http://localhost:5173/";
+    std::string name, kind = "http", url, advertise, page = "http://localhost:5173/";
     std::vector<std::string> meta, args;
     int64_t timeout_ms = 5'000;
 };
@@ -237,6 +237,8 @@ int main(int argc, char** argv) {
         flags.add_string("kind", "what it speaks: http, ws, echo, yjs, mcp, ...", &o.kind);
         if (command == "register") flags.add_string("url", "the entry's url (default <scheme>://localhost:N; ws for ws, echo, yjs)", &o.url);
         flags.add_list("meta", "KEY=VALUE to put in the entry's meta (repeatable)", &o.meta);
+        flags.add_host_name("advertise", "the name other machines reach the server by: the url's host and the entry's host",
+                            &o.advertise);
     }
     const std::string program = "peer-plan " + command;
     if (auto exit_code = app::parse_command_line({program, synopsis, kVersion}, flags, argc - 1, argv + 1))
@@ -256,7 +258,7 @@ int main(int argc, char** argv) {
 
     auto meta = app::parse_meta_list(o.meta);
     if (!meta.ok()) return usage_error(command + ": " + meta.error().message);
-    app::EntryLabels labels{o.name, o.kind, o.url, std::move(meta.value())};
+    app::EntryLabels labels{o.name, o.kind, o.url, std::move(meta.value()), o.advertise};
     if (labels.kind.empty()) return usage_error(command + ": --kind: must not be empty");
     if (command == "run") {
         if (o.args.empty()) return usage_error("run: which command? peer-plan run [flags] -- CMD [ARGS...]");

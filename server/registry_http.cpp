@@ -36,6 +36,7 @@ constexpr std::string_view kSynopsis =
 
 struct Options {
     std::string host = "127.0.0.1";
+    std::string advertise;
     uint64_t port = 5173;
     std::string registry;
     std::string web;
@@ -55,6 +56,7 @@ app::Flags make_flags(Options& o) {
     app::Flags f;
     f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
+    f.add_host_name("advertise", "the name other machines reach this one by: accepted as Host", &o.advertise);
     f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
     f.add_path("web", "folder served at / (default ./web, else web/ or ../share/peer-plan/web beside this program)", &o.web);
     f.add_size("max-header", "largest request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
@@ -129,8 +131,10 @@ int main(int argc, char** argv) {
     config.idle_timeout_ms = options.idle_timeout_ms;
     config.allow_any_host = options.allow_any_host;
     config.listen_address = options.host;
+    config.advertised_name = options.advertise;
     config.watch_policy.allow_any_host = options.allow_any_host;
     config.watch_policy.listen_address = options.host;
+    config.watch_policy.advertised_name = options.advertise;
     config.watch.max_backlog = options.max_watch_backlog;
 
     auto loop = loop::EventLoop::create();
@@ -178,6 +182,11 @@ int main(int argc, char** argv) {
     std::string shown_host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
     // A page served by this server may watch it, whatever address it listens on.
     site.config.watch_policy.allowed_origins.push_back("http://" + shown_host + ":" + std::to_string(server.port()));
+    if (!options.advertise.empty()) {
+        const bool v6 = options.advertise.find(':') != std::string::npos;
+        site.config.watch_policy.allowed_origins.push_back("http://" + (v6 ? "[" + options.advertise + "]" : options.advertise) +
+                                                           ":" + std::to_string(server.port()));
+    }
     std::printf("registry-http listening on http://%s:%u/ (registry %s, web %s)\n", shown_host.c_str(),
                 server.port(), source.value()->path().c_str(), web.c_str());
     std::fflush(stdout);

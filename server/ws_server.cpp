@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "app/client_log.h"
@@ -12,6 +13,7 @@
 #include "app/owner_check.h"
 #include "app/peer_entry.h"
 #include "app/program.h"
+#include "app/registry_backend.h"
 #include "app/ws_session.h"
 #include "base/civil_time.h"
 #include "base/clock.h"
@@ -20,7 +22,6 @@
 #include "loop/event_loop.h"
 #include "net/server.h"
 #include "registry/entry.h"
-#include "registry/store.h"
 
 namespace {
 
@@ -32,8 +33,9 @@ constexpr std::string_view kSynopsis =
 
 struct Options {
     std::string host = "127.0.0.1";
+    std::string advertise;
     uint64_t port = 0;
-    std::string registry;
+    app::RegistryFlags registry;
     std::string id;
     std::string name;
     uint64_t max_message = 16u << 20;
@@ -48,7 +50,6 @@ struct Options {
     int64_t handshake_timeout_ms = 10'000;
     int64_t ping_interval_ms = 30'000;
     int64_t close_timeout_ms = 5'000;
-    int64_t lock_timeout_ms = 10'000;
     std::vector<std::string> allowed_origins;
     bool allow_any_origin = false;
     bool allow_any_host = false;
@@ -60,7 +61,11 @@ app::Flags make_flags(Options& o) {
     app::Flags f;
     f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
-    f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    f.add_host_name("advertise",
+                    "the name other machines reach this one by: the entry's url and host, and accepted as Host "
+                    "(default: the url names --host, host is this machine's hostname)",
+                    &o.advertise);
+    app::add_registry_flags(f, o.registry, {.lease = true, .lock = true});
     f.add_string("id", "id in the registry (default server-<unix ms>-<6 random base-36 chars>)", &o.id);
     f.add_string("name", "name in the registry, a short label for people (default: the id)", &o.name);
     f.add_size("max-message", "largest message, fragments added up (bigger: close 1009)", &o.max_message, 125,
@@ -75,7 +80,6 @@ app::Flags make_flags(Options& o) {
     f.add_duration("ping-interval", "idle this long: ping; no answer as long again: close", &o.ping_interval_ms,
                    10);
     f.add_duration("close-timeout", "wait for the client's close frame after ours", &o.close_timeout_ms, 10);
-    f.add_duration("lock-timeout", "wait this long for the registry lock, then exit 1", &o.lock_timeout_ms, 0);
     f.add_list("allow-origin", "also accept this Origin (repeatable), e.g. https://app.example", &o.allowed_origins);
     f.add_bool("allow-any-origin", "accept every Origin, including null (unsafe)", &o.allow_any_origin);
     f.add_bool("allow-any-host", "accept every Host header (unsafe: DNS rebinding)", &o.allow_any_host);
@@ -109,7 +113,8 @@ int main(int argc, char** argv) {
     config.close_timeout_ms = options.close_timeout_ms;
     config.head_limits.max_header_bytes = options.max_header;
     config.head_limits.max_request_line = std::min<size_t>(options.max_header, config.head_limits.max_request_line);
-    config.policy = {options.allowed_origins, options.allow_any_origin, options.allow_any_host, options.host};
+    config.policy = {options.allowed_origins, options.allow_any_origin, options.allow_any_host, options.host,
+                     options.advertise};
 
     auto loop = loop::EventLoop::create();
     if (!loop.ok()) return fail(loop.error().message);
@@ -123,38 +128,24 @@ int main(int argc, char** argv) {
 
     // Until the loop runs, a stop signal only ends the wait for the lock.
     app::catch_stop_signals();
+    auto announcer = app::make_announcer(options.registry, loop.value());
+    if (!announcer.ok()) return fail(announcer.error().message);
     const int64_t started = base::wall_ms();
     registry::Entry entry;
     entry.id = options.id.empty() ? registry::make_id(started) : options.id;
     entry.port = listener.value().port();
-    entry.url = registry::url_for(options.host, entry.port);
+    entry.url = registry::url_for(options.advertise.empty() ? options.host : options.advertise, entry.port);
     entry.pid = ::getpid();
     entry.started_at = base::format_iso8601_ms(started);
     base::set_log_name(entry.id);
     app::WsHealth health{entry.id, app::random_hex(32), base::monotonic_ms()};
     config.health = &health;
-    json::Value written = registry::to_json(entry);
-    written.set("name", json::Value::string(options.name.empty() ? entry.id : options.name));
-    written.set("kind", json::Value::string("echo"));
-    written.set("instance", json::Value::string(health.instance));
-    written.set("host", json::Value::string(app::host_name()));
-    written.set("version", json::Value::string(std::string(kVersionNumber)));
-    registry::Store store(registry::resolve_path(options.registry));
-    store.set_lock_wait({options.lock_timeout_ms, app::pause_unless_stopped});
-    if (Status st = registry::register_entry(store, std::move(written)); !st.ok())
-        return fail("cannot register in " + store.path() + ": " + st.error().message);
-    auto unregister = [&]() -> int {
-        app::catch_stop_signals();  // a further signal cuts a wait for the lock short
-        if (Status st = registry::unregister_entry(store, entry.id); !st.ok()) {
-            return fail("cannot remove " + entry.id + " from " + store.path() + ": " + st.error().message +
-                        " (the next server to start drops the entry: its process is gone)");
-        }
-        return 0;
-    };
-    if (Status st = listener.value().listen(); !st.ok()) {
-        unregister();
-        return fail(st.error().message);
-    }
+    json::Value announced = registry::to_json(entry);
+    announced.set("name", json::Value::string(options.name.empty() ? entry.id : options.name));
+    announced.set("kind", json::Value::string("echo"));
+    announced.set("instance", json::Value::string(health.instance));
+    announced.set("host", json::Value::string(options.advertise.empty() ? app::host_name() : options.advertise));
+    announced.set("version", json::Value::string(std::string(kVersionNumber)));
 
     net::Limits limits;
     limits.max_memory = options.max_memory;
@@ -164,16 +155,34 @@ int main(int argc, char** argv) {
     limits.linger_ms = options.close_timeout_ms;
     limits.tick_ms = std::clamp<int64_t>(
         std::min({options.handshake_timeout_ms, options.ping_interval_ms, options.close_timeout_ms}) / 4, 5, 250);
-    net::Server server(loop.value(), std::move(listener.value()), limits,
+    // Made once the entry is in: a client that finds the port before the
+    // entry exists is refused, never left unanswered.
+    std::optional<net::Server> server;
+    auto serve = [&]() -> Status {
+        if (Status st = listener.value().listen(); !st.ok()) return st;
+        server.emplace(loop.value(), std::move(listener.value()), limits,
                        [&](net::Server& s, UniqueFd fd) -> std::unique_ptr<net::Connection> {
                            if (options.verbose) app::client_event(fd.get(), "connected");
                            std::string refused = owner_check.value().judge(fd.get());
                            return std::make_unique<app::WsConnection>(s, std::move(fd), config, std::move(refused));
                        });
-    if (Status st = server.start(); !st.ok()) {
-        unregister();
-        return fail(st.error().message);
-    }
+        if (Status st = server->start(); !st.ok()) return st;
+        std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server->port());
+        std::fflush(stdout);
+        return Ok{};
+    };
+    std::optional<Error> failed;  // why the server could not start
+    announcer.value()->start(std::move(announced), [&](Status registered) {
+        if (registered.ok()) registered = serve();
+        if (registered.ok()) return;
+        failed = registered.error();
+        announcer.value()->stop([&] { loop.value().stop(); });
+    });
+    auto finish = [&](int code) {
+        if (Status st = announcer.value()->finish(); !st.ok()) code = fail(st.error().message);
+        return code;
+    };
+    if (failed) return finish(fail(failed->message));  // the file: known before the loop runs
 
     const std::string& name = entry.id;
     bool stopping = false;
@@ -181,23 +190,21 @@ int main(int argc, char** argv) {
         Status st = loop.value().on_signal(signo, [&](int) {
             if (stopping) return loop.value().stop();  // a second signal: stop now
             stopping = true;
-            base::info("[" + name + "] stopping: closing " + std::to_string(server.connection_count()) +
+            if (!server) return announcer.value()->stop([&] { loop.value().stop(); });
+            base::info("[" + name + "] stopping: closing " + std::to_string(server->connection_count()) +
                        " connection(s) with 1001");
-            server.shutdown(options.close_timeout_ms * 2, [&] { loop.value().stop(); });
+            server->shutdown(options.close_timeout_ms * 2,
+                             [&] { announcer.value()->stop([&] { loop.value().stop(); }); });
         });
-        if (!st.ok()) {
-            unregister();
-            return fail(st.error().message);
-        }
+        if (!st.ok()) return finish(fail(st.error().message));
     }
     // A stop signal that came after the lock was taken: the loop handles it now.
     if (const int signo = app::caught_stop_signal(); signo != 0) ::raise(signo);
 
-    std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server.port());
-    std::fflush(stdout);
     Status ran = loop.value().run();
     int code = ran.ok() ? 0 : fail(ran.error().message);
-    if (unregister() != 0) code = 1;
-    base::info("[" + entry.id + "] stopped");
+    if (failed) code = fail(failed->message);
+    code = finish(code);
+    if (!failed) base::info("[" + entry.id + "] stopped");
     return code;
 }

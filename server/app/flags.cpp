@@ -95,6 +95,24 @@ void Flags::add_address(std::string_view name, std::string_view help, std::strin
          "ADDR"});
 }
 
+void Flags::add_host_name(std::string_view name, std::string_view help, std::string* target) {
+    add({std::string(name), std::string(help), *target, true,
+         [target](std::string_view v) -> std::string {
+             const std::string text(v);
+             in6_addr scratch{};
+             const bool numeric = ::inet_pton(AF_INET6, text.c_str(), &scratch) == 1;
+             bool dns = !v.empty() && v.size() <= 253 && v.front() != '-' && v.front() != '.';
+             for (char c : v)
+                 dns = dns && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                               c == '-' || c == '.');
+             if (!numeric && !dns)
+                 return quoted(v) + " is not a host name (letters, digits, '-', '.') nor a numeric address";
+             *target = text;
+             return {};
+         },
+         "HOST"});
+}
+
 void Flags::add_list(std::string_view name, std::string_view help, std::vector<std::string>* target) {
     add({std::string(name), std::string(help), "", true, [target](std::string_view v) {
              target->emplace_back(v);

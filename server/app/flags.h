@@ -17,6 +17,9 @@ public:
     void add_path(std::string_view name, std::string_view help, std::string* target);
     // A numeric IPv4 or IPv6 address, or "localhost".
     void add_address(std::string_view name, std::string_view help, std::string* target);
+    // A name others reach this machine by: a DNS name (letters, digits, '-'
+    // and '.') or a numeric IPv4 or IPv6 address (IPv6 without brackets).
+    void add_host_name(std::string_view name, std::string_view help, std::string* target);
     void add_list(std::string_view name, std::string_view help, std::vector<std::string>* target);
     void add_bool(std::string_view name, std::string_view help, bool* target);
     // Integers in [min, max].

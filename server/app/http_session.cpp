@@ -163,6 +163,7 @@ bool HttpSession::respond(const http::Request& request) noexcept {
     // HTTP/1.0 may omit Host; browsers (the DNS-rebinding risk) always send it.
     const bool host_ok = http::is_loopback_host(request.host()) ||
                          http::is_host_of(request.host(), site_.config.listen_address) ||
+                         http::is_host_of(request.host(), site_.config.advertised_name) ||
                          (request.version_minor == 0 && request.host().empty());
     if (!site_.config.allow_any_host && !host_ok) {
         refuse(403, "Host '" + std::string(request.host().substr(0, 100)) + "' is not a loopback name", false);

@@ -28,6 +28,7 @@ struct HttpConfig {
     // address and origin of this server itself), and its backlog limit.
     websocket::HandshakePolicy watch_policy;
     WatchConfig watch;
+    std::string advertised_name; // --advertise: accepted as Host too
 };
 
 // What all connections share: configuration, the web root and the live registry.

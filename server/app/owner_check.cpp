@@ -34,9 +34,12 @@ bool is_loopback_host(std::string_view host) {
 Result<OwnerCheck> OwnerCheck::start(std::string_view host, bool allow_other_users) {
     const uint32_t owner = ::geteuid();
     if (!is_loopback_host(host))
-        base::warn("listening on " + std::string(host) +
-                   ": connections from other machines are not checked by user, nor are local users' through "
-                   "this machine's other addresses; only the Host and Origin checks guard them (docs/security.md)");
+        base::warn("listening on " + std::string(host) + ": " +
+                   (host == "0.0.0.0" || host == "::" ? std::string("any machine that can reach this one")
+                                                      : "any machine that can reach " + std::string(host)) +
+                   " can connect; the owner check covers loopback connections only, so connections from other "
+                   "machines, and local users' through a non-loopback address, are guarded by the Host and Origin "
+                   "checks alone (docs/security.md)");
     if (allow_other_users) {
         base::warn("--allow-other-users: every user of this machine can connect");
         return OwnerCheck(std::nullopt, owner);

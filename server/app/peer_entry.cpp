@@ -29,9 +29,11 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_meta_list(const s
     return out;
 }
 
-std::string default_url(std::string_view kind, int port) {
+std::string default_url(std::string_view kind, int port, std::string_view host) {
     const bool websocket = kind == "echo" || kind == "ws" || kind == "yjs";
-    return (websocket ? "ws://localhost:" : "http://localhost:") + std::to_string(port);
+    std::string name = host.empty() ? "localhost" : std::string(host);
+    if (name.find(':') != std::string::npos) name = "[" + name + "]";
+    return (websocket ? "ws://" : "http://") + name + ":" + std::to_string(port);
 }
 
 std::string random_hex(size_t length) {
@@ -54,14 +56,14 @@ json::Value make_entry(const EntryLabels& labels, int port, int64_t pid) {
     registry::Entry base;
     base.id = registry::make_id(started);
     base.port = port;
-    base.url = labels.url.empty() ? default_url(labels.kind, port) : labels.url;
+    base.url = labels.url.empty() ? default_url(labels.kind, port, labels.advertise) : labels.url;
     base.pid = pid;
     base.started_at = base::format_iso8601_ms(started);
     json::Value entry = registry::to_json(base);
     entry.set("name", json::Value::string(labels.name.empty() ? base.id : labels.name));
     entry.set("kind", json::Value::string(labels.kind));
     entry.set("instance", json::Value::string(random_hex(32)));
-    entry.set("host", json::Value::string(host_name()));
+    entry.set("host", json::Value::string(labels.advertise.empty() ? host_name() : labels.advertise));
     json::Value meta = json::Value::object();
     for (const auto& [key, value] : labels.meta) meta.set(key, json::Value::string(value));
     entry.set("meta", std::move(meta));

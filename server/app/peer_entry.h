@@ -17,8 +17,9 @@ namespace app {
 struct EntryLabels {
     std::string name;  // "" = the entry's id
     std::string kind = "http";
-    std::string url;   // "" = default_url(kind, port)
+    std::string url;   // "" = default_url(kind, port, advertise)
     std::vector<std::pair<std::string, std::string>> meta;
+    std::string advertise = {};  // --advertise: the url's host and the entry's host ("" = localhost, hostname)
 };
 
 // "K=V" (repeatable --meta): the key must be non-empty and the first '='
@@ -28,8 +29,9 @@ Result<std::pair<std::string, std::string>> parse_meta(std::string_view argument
 Result<std::vector<std::pair<std::string, std::string>>> parse_meta_list(const std::vector<std::string>& arguments);
 
 // "ws://localhost:N" for kinds that speak WebSocket (echo, ws, yjs), else
-// "http://localhost:N".
-std::string default_url(std::string_view kind, int port);
+// "http://localhost:N"; `host` instead of localhost when given (an IPv6
+// address in brackets).
+std::string default_url(std::string_view kind, int port, std::string_view host = "");
 
 std::string random_hex(size_t length);  // from std::random_device
 std::string host_name();                // gethostname(), "" if it fails

@@ -49,7 +49,7 @@ bool is_host_of(std::string_view host_header, std::string_view address) noexcept
         if (close == std::string_view::npos || !iequals(name.substr(1, close - 1), address)) return false;
         name.remove_prefix(close + 1);
     } else {
-        if (!name.starts_with(address)) return false;
+        if (name.size() < address.size() || !iequals(name.substr(0, address.size()), address)) return false;
         name.remove_prefix(address.size());
     }
     return name.empty() || (name[0] == ':' && is_port(name.substr(1)));

@@ -12,11 +12,13 @@ namespace http {
 // "localhost.evil.com", "127.0.0.1.nip.io", "[::1]x" and "".
 bool is_loopback_host(std::string_view host_header) noexcept;
 
-// Host naming the numeric address the server listens on, with an optional
-// port: "127.0.0.2", "127.0.0.2:8080", "[fe80::1]:80" for address
-// "127.0.0.2" or "fe80::1" (compared as written; canonical text is what the
-// url in the registry uses). False for an empty address and the wildcards
-// 0.0.0.0 and ::, which are no name a client should use.
+// Host naming the numeric address the server listens on, or the name it is
+// advertised by (--advertise), with an optional port: "127.0.0.2",
+// "127.0.0.2:8080", "[fe80::1]:80", "DevBox:80" for address "127.0.0.2",
+// "fe80::1" or name "devbox" (compared as written but for letter case;
+// canonical text is what the url in the registry uses). False for an empty
+// address and the wildcards 0.0.0.0 and ::, which are no name a client
+// should use.
 bool is_host_of(std::string_view host_header, std::string_view address) noexcept;
 
 // "http://" or "https://" followed by a loopback host as above and nothing

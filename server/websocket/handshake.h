@@ -15,6 +15,7 @@ struct HandshakePolicy {
     bool allow_any_origin = false;
     bool allow_any_host = false;               // skip the Host check (DNS-rebinding guard)
     std::string listen_address;                // the --host the server listens on: accepted as Host too
+    std::string advertised_name = {};          // --advertise: accepted as Host too
 };
 
 struct Handshake {

@@ -54,6 +54,28 @@ TEST(Flags, ParsesEveryKind) {
     EXPECT_EQ(t.list, (std::vector<std::string>{"a", "b"}));
 }
 
+TEST(Flags, HostNames) {
+    std::string name;
+    app::Flags flags;
+    flags.add_host_name("advertise", "a", &name);
+    auto parse = [&](std::string value, std::string* error) {
+        std::string flag = "--advertise";
+        char prog[] = "prog";
+        char* argv[] = {prog, flag.data(), value.data()};
+        return flags.parse(3, argv, error);
+    };
+    std::string error;
+    for (const char* good : {"devbox", "build-1.lan", "10.0.0.5", "fd00::5", "DevBox"}) {
+        EXPECT_EQ(parse(good, &error), app::Flags::Outcome::run) << good << ": " << error;
+        EXPECT_EQ(name, good);
+    }
+    for (const char* bad : {"", "dev box", "devbox:80", "[fd00::5]", "-x", ".lan", "a/b", "user@devbox"}) {
+        EXPECT_EQ(parse(bad, &error), app::Flags::Outcome::bad) << bad;
+        EXPECT_EQ(error, "--advertise: '" + std::string(bad) +
+                             "' is not a host name (letters, digits, '-', '.') nor a numeric address");
+    }
+}
+
 TEST(Flags, DurationUnits) {
     Target t;
     ASSERT_EQ(t.parse({"--timeout", "30"}).outcome, app::Flags::Outcome::run);

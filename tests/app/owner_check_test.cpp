@@ -39,6 +39,25 @@ TEST(OwnerCheckTest, LoopbackHosts) {
         EXPECT_FALSE(app::is_loopback_host(host)) << host;
 }
 
+TEST(OwnerCheckTest, ListeningElsewhereSaysWhoCanConnect) {
+    for (const char* host : {"10.1.2.3", "0.0.0.0"}) {
+        testing::internal::CaptureStderr();
+        auto check = app::OwnerCheck::start(host, false);
+        const std::string said = testing::internal::GetCapturedStderr();
+        ASSERT_TRUE(check.ok()) << check.error().message;
+        const std::string who = std::string(host) == "0.0.0.0" ? "any machine that can reach this one"
+                                                               : "any machine that can reach 10.1.2.3";
+        EXPECT_EQ(said, "warning: listening on " + std::string(host) + ": " + who +
+                            " can connect; the owner check covers loopback connections only, so connections from "
+                            "other machines, and local users' through a non-loopback address, are guarded by the "
+                            "Host and Origin checks alone (docs/security.md)\n");
+    }
+    if (!net::PeerOwner::supported()) return;  // loopback warns then that other users can connect
+    testing::internal::CaptureStderr();
+    auto loopback = app::OwnerCheck::start("127.0.0.1", false);
+    EXPECT_EQ(testing::internal::GetCapturedStderr(), "") << "loopback: nothing to warn about";
+}
+
 TEST(OwnerCheckTest, TheOwnerIsServed) {
     auto check = app::OwnerCheck::start("127.0.0.1", false);
     ASSERT_TRUE(check.ok()) << check.error().message;

@@ -58,6 +58,17 @@ TEST(SecurityTest, OtherHostsRefused) {
     for (std::string_view host : refused) EXPECT_FALSE(is_loopback_host(host)) << host;
 }
 
+TEST(SecurityTest, HostOfAnAdvertisedName) {
+    EXPECT_TRUE(is_host_of("devbox", "devbox"));
+    EXPECT_TRUE(is_host_of("DevBox.LAN:8080", "devbox.lan")) << "names ignore case";
+    EXPECT_TRUE(is_host_of("10.0.0.5:80", "10.0.0.5"));
+    EXPECT_TRUE(is_host_of("[FD00::5]:80", "fd00::5"));
+    for (std::string_view host : {"devbox.lan.evil.com", "devbo", "devbox:", "devbox:0", "devbox:80x", "xdevbox",
+                                  "evil.devbox", ""})
+        EXPECT_FALSE(is_host_of(host, "devbox")) << host;
+    EXPECT_FALSE(is_host_of("devbox", "")) << "no name advertised";
+}
+
 TEST(SecurityTest, LoopbackOriginsAccepted) {
     const std::string_view accepted[] = {
         "http://localhost",     "http://localhost:5173", "https://localhost:5173", "HTTP://LOCALHOST:5173",

@@ -122,7 +122,7 @@ TEST(Handshake, EveryRefusalHasItsStatusAndProblem) {
          "Origin 'http://evil.example' is not allowed"},
         {"null Origin", good_request("Origin: null\r\n"), 403, "Origin 'null' is not allowed"},
         {"Origin not on the allow list", good_request("Origin: https://other.example\r\n"), 403,
-         "Origin 'https://other.example' is not allowed", HandshakePolicy{{"https://app.example"}, false, false, ""}},
+         "Origin 'https://other.example' is not allowed", HandshakePolicy{{"https://app.example"}, false, false, "", ""}},
         {"Content-Length", good_request("Content-Length: 0\r\n"), 400, "a WebSocket handshake has no body"},
         {"Transfer-Encoding", good_request("Transfer-Encoding: chunked\r\n"), 400,
          "a WebSocket handshake has no body"},
@@ -184,12 +184,14 @@ TEST(Handshake, RulesAreCheckedInOrder) {
 TEST(Handshake, PolicyOpensHostAndOrigin) {
     const std::string foreign_host = "GET / HTTP/1.1\r\nHost: box.lan:8080\r\n" + kUpgrade + kKey + kVersion + "\r\n";
     EXPECT_EQ(answer(foreign_host).status, 403);
-    EXPECT_EQ(answer(foreign_host, HandshakePolicy{{}, false, true, ""}).status, 101);
+    EXPECT_EQ(answer(foreign_host, HandshakePolicy{{}, false, true, "", ""}).status, 101);
+    EXPECT_EQ(answer(foreign_host, HandshakePolicy{{}, false, false, "", "box.lan"}).status, 101);
+    EXPECT_EQ(answer(foreign_host, HandshakePolicy{{}, false, false, "", "box"}).status, 403);
 
     const std::string origin = good_request("Origin: https://app.example\r\n");
     EXPECT_EQ(answer(origin).status, 403);
-    EXPECT_EQ(answer(origin, HandshakePolicy{{"https://app.example"}, false, false, ""}).status, 101);
-    EXPECT_EQ(answer(origin, HandshakePolicy{{}, true, false, ""}).status, 101);
+    EXPECT_EQ(answer(origin, HandshakePolicy{{"https://app.example"}, false, false, "", ""}).status, 101);
+    EXPECT_EQ(answer(origin, HandshakePolicy{{}, true, false, "", ""}).status, 101);
     // Loopback origins, and none at all (not a browser), are always allowed.
     EXPECT_EQ(answer(good_request("Origin: http://localhost:5173\r\n")).status, 101);
     EXPECT_EQ(answer(good_request("Origin: http://127.0.0.1\r\n")).status, 101);
