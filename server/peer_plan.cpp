@@ -21,7 +21,9 @@
 #include "app/peer_entry.h"
 #include "app/peer_run.h"
 #include "app/program.h"
+#include "app/registry_backend.h"
 #include "app/registry_cache.h"
+#include "app/etcd_follower.h"
 #include "base/civil_time.h"
 #include "base/clock.h"
 #include "loop/event_loop.h"
@@ -49,8 +51,6 @@ constexpr std::string_view kUsage =
     "\n"
     "Every command takes --registry PATH, --help and --version; `peer-plan COMMAND --help`\n"
     "lists its flags.\n";
-
-const char kRegistryHelp[] = "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)";
 
 int usage_error(const std::string& message) {
     std::fprintf(stderr, "peer-plan: %s\n\n%s", message.c_str(), std::string(kUsage).c_str());
@@ -82,23 +82,10 @@ std::string text_of(const json::Value& entry, std::string_view key) {
     return "-";
 }
 
-int list(const registry::Store& store, bool as_json) {
-    if (as_json) {
-        app::RegistryCache cache(store.path());  // the very code that answers /api/registry
-        auto body = cache.json();
-        if (!body.ok()) return fail(body.error().message);
-        std::fwrite(body.value()->data(), 1, body.value()->size(), stdout);
-        return 0;
-    }
-    auto entries = registry::live_entries(store);
-    if (!entries.ok()) return fail(entries.error().message);
-    if (entries.value().empty()) {
-        std::printf("no live servers in %s\n", store.path().c_str());
-        return 0;
-    }
+void print_table(const json::Value::Array& entries) {
     const char* columns[] = {"id", "name", "kind", "port", "pid", "age", "url"};
     std::vector<std::vector<std::string>> rows{{"ID", "NAME", "KIND", "PORT", "PID", "AGE", "URL"}};
-    for (const json::Value& entry : entries.value()) {
+    for (const json::Value& entry : entries) {
         std::vector<std::string> row;
         for (const char* column : columns) row.push_back(std::string_view(column) == "age" ? age_of(entry) : text_of(entry, column));
         rows.push_back(std::move(row));
@@ -114,6 +101,62 @@ int list(const registry::Store& store, bool as_json) {
         }
         std::printf("%s\n", line.c_str());
     }
+}
+
+int list(const registry::Store& store, bool as_json) {
+    if (as_json) {
+        app::RegistryCache cache(store.path());  // the very code that answers /api/registry
+        auto body = cache.json();
+        if (!body.ok()) return fail(body.error().message);
+        std::fwrite(body.value()->data(), 1, body.value()->size(), stdout);
+        return 0;
+    }
+    auto entries = registry::live_entries(store);
+    if (!entries.ok()) return fail(entries.error().message);
+    if (entries.value().empty()) {
+        std::printf("no live servers in %s\n", store.path().c_str());
+        return 0;
+    }
+    print_table(entries.value());
+    return 0;
+}
+
+// etcd: one range read; every entry under the prefix is live (its lease says so).
+int list_etcd(const app::RegistryFlags& registry, bool as_json) {
+    auto entries = app::list_entries(registry);
+    if (!entries.ok()) return fail(entries.error().message);
+    if (as_json) {
+        const std::string body = app::api_registry_body(std::move(entries.value()));
+        std::fwrite(body.data(), 1, body.size(), stdout);
+        return 0;
+    }
+    if (entries.value().empty()) {
+        std::printf("no servers in %s\n", registry.registry.c_str());
+        return 0;
+    }
+    print_table(entries.value());
+    return 0;
+}
+
+// etcd: deletes the key of the entry with that id (or port). Its server, if
+// it still runs, keeps its lease but no longer its entry.
+int unregister_etcd(const app::RegistryFlags& registry, const std::string& id_or_empty, uint64_t port) {
+    auto access = app::etcd_access(registry);
+    if (!access.ok()) return fail(access.error().message);
+    std::string id = id_or_empty;
+    if (id.empty()) {
+        auto entries = app::list_entries(registry);
+        if (!entries.ok()) return fail(entries.error().message);
+        for (const json::Value& entry : entries.value())
+            if (entry.find("port") && entry.find("port")->as_int() == static_cast<int64_t>(port) && entry.find("id"))
+                id = entry.find("id")->as_string();
+        if (id.empty())
+            return fail("no entry for port " + std::to_string(port) + " in " + registry.registry +
+                        " (peer-plan list shows what is there)");
+    }
+    if (Status st = app::etcd_delete(access.value().target, access.value().password, id); !st.ok())
+        return fail("cannot remove " + id + " from " + registry.registry + ": " + st.error().message);
+    std::printf("removed %s\n", id.c_str());
     return 0;
 }
 
@@ -185,7 +228,7 @@ std::string check_pid(int64_t pid) {
 }
 
 struct Options {
-    std::string registry;
+    app::RegistryFlags registry;
     bool json = false;
     uint64_t port = 0;
     uint64_t pid = 0;
@@ -204,7 +247,7 @@ int main(int argc, char** argv) {
 
     Options o;
     app::Flags flags;
-    flags.add_string("registry", kRegistryHelp, &o.registry);
+    app::add_registry_flags(flags, o.registry, {.lease = false, .lock = false});
     std::string synopsis;
     if (command == "list") {
         synopsis = "Usage: peer-plan list [--json]\nThe live entries as a table, or as /api/registry serves them.";
@@ -244,8 +287,29 @@ int main(int argc, char** argv) {
     if (auto exit_code = app::parse_command_line({program, synopsis, kVersion}, flags, argc - 1, argv + 1))
         return *exit_code;
 
-    registry::Store store(registry::resolve_path(o.registry));
-    if (command == "doctor") return app::doctor(store, o.registry, o.page);
+    if (app::is_etcd(o.registry)) {
+        if (auto access = app::etcd_access(o.registry); !access.ok() && command != "register")
+            return usage_error(access.error().message);
+        if (command == "list") return list_etcd(o.registry, o.json);
+        if (command == "unregister") {
+            if (o.args.size() > 1) return usage_error(command + ": one ID, not " + std::to_string(o.args.size()));
+            if (o.args.empty() == (o.port == 0)) return usage_error(command + ": give an ID or --port N (one of them)");
+            return unregister_etcd(o.registry, o.args.empty() ? "" : o.args[0], o.port);
+        }
+        if (command == "register")
+            return usage_error("register: an etcd entry lives under a lease that a running process renews, and "
+                               "register exits at once; `peer-plan run --registry " + o.registry.registry +
+                               " -- CMD` runs the server and keeps its entry while it listens");
+        if (command == "stop")
+            return usage_error("stop: an etcd entry's process may run on another machine; stop it there (SIGTERM "
+                               "revokes its lease), or `peer-plan unregister` removes the entry");
+        if (command == "doctor") return usage_error("doctor: checks the registry file only; for etcd see docs/etcd.md");
+        if (command == "run")
+            return usage_error("run: not with etcd yet; start the server as ws-server does (its own lease), or "
+                               "use a registry file");
+    }
+    registry::Store store(registry::resolve_path(o.registry.registry));
+    if (command == "doctor") return app::doctor(store, o.registry.registry, o.page);
     if (store.path().empty()) return fail("no registry path: pass --registry PATH, or set PEER_PLAN_REGISTRY or HOME");
     if (command == "list") return list(store, o.json);
 

@@ -1,7 +1,7 @@
 // registry-http: serves the live registry as JSON at /api/registry, pushes
 // its changes to watchers at /api/registry/watch, and serves the web client
-// from a folder. It only reads the registry file (app::FileSource watches
-// it). Exit codes: 0 after a clean stop, 1 when it cannot start, 2 for a bad command line.
+// from a folder. It only reads the registry: the file (app::FileSource
+// watches it) or etcd (app::EtcdFollower), chosen in app/registry_backend.h. Exit codes: 0 after a clean stop, 1 when it cannot start, 2 for a bad command line.
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,15 +10,16 @@
 #include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <random>
 #include <string>
 
 #include "app/client_log.h"
-#include "app/file_source.h"
 #include "app/flags.h"
 #include "app/health_checker.h"
 #include "app/live_registry.h"
+#include "app/registry_backend.h"
 #include "app/program.h"
 #include "app/http_session.h"
 #include "app/owner_check.h"
@@ -38,7 +39,7 @@ struct Options {
     std::string host = "127.0.0.1";
     std::string advertise;
     uint64_t port = 5173;
-    std::string registry;
+    app::RegistryFlags registry;
     std::string web;
     uint64_t max_header = 16u << 10;
     uint64_t max_connections = 10'000;
@@ -57,7 +58,7 @@ app::Flags make_flags(Options& o) {
     f.add_address("host", "address to listen on: numeric IPv4 or IPv6, or localhost", &o.host);
     f.add_uint("port", "port to listen on; 0 lets the system pick", &o.port, 0, 65535);
     f.add_host_name("advertise", "the name other machines reach this one by: accepted as Host", &o.advertise);
-    f.add_path("registry", "registry file (else $PEER_PLAN_REGISTRY, else ~/.peer-plan/servers.json)", &o.registry);
+    app::add_registry_flags(f, o.registry, {});
     f.add_path("web", "folder served at / (default ./web, else web/ or ../share/peer-plan/web beside this program)", &o.web);
     f.add_size("max-header", "largest request head (bigger: 431)", &o.max_header, 1024, 1u << 20);
     f.add_uint("max-connections", "clients at once; more are refused", &o.max_connections, 1, 1'000'000);
@@ -147,12 +148,26 @@ int main(int argc, char** argv) {
     // Health: each entry's status and counters are added to what is served,
     // and a change of them is a change of the live set.
     std::optional<app::HealthChecker> health;
-    if (!options.no_probes) {
+    // etcd's entries are of other machines too: their ports are not ours to
+    // probe on loopback, so they are served as etcd has them.
+    if (!options.no_probes && !app::is_etcd(options.registry)) {
         health.emplace(loop.value(), [&live] { live.republish(); });
         live.set_decorator([&health](const json::Value& entry) { return health->decorate(entry); });
         live.set_observer([&health](const std::vector<json::Value>& entries) { health->set_entries(entries); });
     }
-    auto source = app::FileSource::start(loop.value(), registry::resolve_path(options.registry), live);
+    // Listening at once, but "listening" is said once the registry was read
+    // (etcd: from the loop); etcd unreachable then is exit 1.
+    std::optional<Error> failed;
+    bool source_ready = false;
+    std::function<void()> say_listening;
+    auto source = app::start_source(options.registry, loop.value(), live, [&](Status st) {
+        if (!st.ok()) {
+            failed = st.error();
+            return loop.value().stop();
+        }
+        source_ready = true;
+        if (say_listening) say_listening();
+    });
     if (!source.ok()) return fail(source.error().message);
     app::HttpSite site{config, std::move(files.value()), live};
     auto listener = net::Listener::bind(options.host, static_cast<uint16_t>(options.port));
@@ -187,10 +202,14 @@ int main(int argc, char** argv) {
         site.config.watch_policy.allowed_origins.push_back("http://" + (v6 ? "[" + options.advertise + "]" : options.advertise) +
                                                            ":" + std::to_string(server.port()));
     }
-    std::printf("registry-http listening on http://%s:%u/ (registry %s, web %s)\n", shown_host.c_str(),
-                server.port(), source.value()->path().c_str(), web.c_str());
-    std::fflush(stdout);
+    say_listening = [&] {
+        std::printf("registry-http listening on http://%s:%u/ (registry %s, web %s)\n", shown_host.c_str(),
+                    server.port(), source.value()->where().c_str(), web.c_str());
+        std::fflush(stdout);
+    };
+    if (source_ready) say_listening();
     Status ran = loop.value().run();
+    if (failed) return fail(failed->message);
     if (!ran.ok()) return fail(ran.error().message);
     base::info("registry-http stopped");
     return 0;

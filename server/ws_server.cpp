@@ -129,7 +129,10 @@ int main(int argc, char** argv) {
     // Until the loop runs, a stop signal only ends the wait for the lock.
     app::catch_stop_signals();
     auto announcer = app::make_announcer(options.registry, loop.value());
-    if (!announcer.ok()) return fail(announcer.error().message);
+    if (!announcer.ok()) {  // the URL or the password file: a usage problem
+        fail(announcer.error().message);
+        return 2;
+    }
     const int64_t started = base::wall_ms();
     registry::Entry entry;
     entry.id = options.id.empty() ? registry::make_id(started) : options.id;

@@ -5,8 +5,13 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
+#include "app/etcd_follower.h"
+#include "app/etcd_registrar.h"
+#include "app/file_source.h"
 #include "app/program.h"
+#include "base/log.h"
 #include "base/unique_fd.h"
 #include "registry/store.h"
 
@@ -54,6 +59,82 @@ private:
     bool registered_ = false;
 };
 
+class EtcdAnnouncer final : public Announcer {
+public:
+    EtcdAnnouncer(loop::EventLoop& loop, EtcdAccess access, int64_t ttl_ms)
+        : loop_(loop), access_(std::move(access)), ttl_s_(ttl_ms / 1000) {}
+
+    void start(json::Value entry, std::function<void(Status)> ready) override {
+        const std::string id = entry.find("id") ? entry.find("id")->as_string() : std::string();
+        EtcdRegistrarEvents events;
+        events.on_first = [this, ready = std::move(ready)](const Status& st) {
+            if (!st.ok()) return ready(Error{"cannot register in " + access_.url + ": " + st.error().message});
+            ready(Ok{});
+        };
+        events.on_unreachable = [this](const Error& why) {
+            base::warn("registry " + access_.url + " unreachable (" + why.message +
+                       "); still serving, registering again when it is back");
+        };
+        events.on_registered_again = [this] { base::info("registered again in " + access_.url); };
+        EtcdRegistrarOptions options;
+        options.ttl_s = ttl_s_;
+        registrar_ = std::make_unique<EtcdRegistrar>(loop_, access_.target, access_.password, id, std::move(entry),
+                                                     std::move(events), options);
+        registrar_->start();
+    }
+
+    void stop(std::function<void()> done) override {
+        if (!registrar_) return done();
+        registrar_->stop(std::move(done));
+    }
+
+    Status finish() override { return Ok{}; }
+    std::string where() const override { return access_.url; }
+
+private:
+    loop::EventLoop& loop_;
+    EtcdAccess access_;
+    int64_t ttl_s_;
+    std::unique_ptr<EtcdRegistrar> registrar_;
+};
+
+class FileFeed final : public Source {
+public:
+    explicit FileFeed(std::unique_ptr<FileSource> source) : source_(std::move(source)) {}
+    std::string where() const override { return source_->path(); }
+
+private:
+    std::unique_ptr<FileSource> source_;
+};
+
+class EtcdFeed final : public Source {
+public:
+    EtcdFeed(loop::EventLoop& loop, EtcdAccess access, LiveRegistry& live, std::function<void(Status)> ready)
+        : url_(access.url) {
+        EtcdFollowerEvents events;
+        events.on_set = [&live](const std::vector<json::Value>& entries) { live.publish(entries); };
+        events.on_first = [this, ready = std::move(ready)](const Status& st) {
+            if (!st.ok()) return ready(Error{"cannot read " + url_ + ": " + st.error().message});
+            ready(Ok{});
+        };
+        events.on_unreachable = [this](const Error& why) {
+            base::warn("registry " + url_ + " unreachable (" + why.message +
+                       "); serving the last entries read, reading again when it is back");
+        };
+        events.on_reachable = [this] { base::info("registry " + url_ + " reachable again"); };
+        events.on_skipped = [](const std::string& key, const std::string& problem) {
+            base::warn("etcd key " + key + " left out: " + problem);
+        };
+        follower_ = std::make_unique<EtcdFollower>(loop, access.target, access.password, std::move(events));
+        follower_->start();
+    }
+    std::string where() const override { return url_; }
+
+private:
+    std::string url_;
+    std::unique_ptr<EtcdFollower> follower_;
+};
+
 }  // namespace
 
 bool is_etcd(const RegistryFlags& flags) { return flags.registry.starts_with("etcd://"); }
@@ -97,10 +178,76 @@ Result<std::string> read_password_file(const std::string& path) {
     return text;
 }
 
+Result<EtcdAccess> etcd_access(const RegistryFlags& flags) {
+    auto target = registry::parse_etcd_url(flags.registry);
+    if (!target.ok()) return Error{"--registry: " + target.error().message};
+    if (flags.lease_ttl_ms % 1000 != 0)
+        return Error{"--lease-ttl " + format_duration(flags.lease_ttl_ms) + ": etcd leases are whole seconds"};
+    EtcdAccess access{std::move(target.value()), "", flags.registry};
+    std::string file = flags.password_file;
+    std::string named_by = "--etcd-password-file";
+    if (file.empty()) {
+        const char* variable = std::getenv(std::string(kPasswordFileVariable).c_str());
+        if (variable && *variable) file = variable, named_by = "$" + std::string(kPasswordFileVariable);
+    }
+    if (access.target.user.empty()) {
+        if (!file.empty())
+            return Error{named_by + " " + file + ": the URL names no user (etcd://USER@HOST:PORT) to log in with"};
+        return access;
+    }
+    if (file.empty())
+        return Error{"--registry " + flags.registry + ": user '" + access.target.user +
+                     "' needs a password: --etcd-password-file PATH, or $" + std::string(kPasswordFileVariable) +
+                     "=PATH (a file only you can read; never on the command line)"};
+    auto password = read_password_file(file);
+    if (!password.ok()) return Error{named_by + ": " + password.error().message};
+    access.password = std::move(password.value());
+    return access;
+}
+
 Result<std::unique_ptr<Announcer>> make_announcer(const RegistryFlags& flags, loop::EventLoop& loop) {
-    (void)loop;
-    if (is_etcd(flags)) return Error{"--registry " + flags.registry + ": etcd is not supported by this build"};
-    return std::unique_ptr<Announcer>(std::make_unique<FileAnnouncer>(flags));
+    if (!is_etcd(flags)) return std::unique_ptr<Announcer>(std::make_unique<FileAnnouncer>(flags));
+    auto access = etcd_access(flags);
+    if (!access.ok()) return access.error();
+    return std::unique_ptr<Announcer>(std::make_unique<EtcdAnnouncer>(loop, std::move(access.value()), flags.lease_ttl_ms));
+}
+
+Result<std::unique_ptr<Source>> start_source(const RegistryFlags& flags, loop::EventLoop& loop, LiveRegistry& live,
+                                             std::function<void(Status)> ready) {
+    if (is_etcd(flags)) {
+        auto access = etcd_access(flags);
+        if (!access.ok()) return access.error();
+        return std::unique_ptr<Source>(std::make_unique<EtcdFeed>(loop, std::move(access.value()), live, std::move(ready)));
+    }
+    auto source = FileSource::start(loop, registry::resolve_path(flags.registry), live);
+    if (!source.ok()) return source.error();
+    auto feed = std::make_unique<FileFeed>(std::move(source.value()));
+    ready(Ok{});
+    return std::unique_ptr<Source>(std::move(feed));
+}
+
+Result<std::vector<json::Value>> list_entries(const RegistryFlags& flags) {
+    if (is_etcd(flags)) {
+        auto access = etcd_access(flags);
+        if (!access.ok()) return access.error();
+        auto entries = etcd_list(access.value().target, access.value().password);
+        if (!entries.ok()) return Error{"cannot read " + flags.registry + ": " + entries.error().message};
+        return entries;
+    }
+    registry::Store store(registry::resolve_path(flags.registry));
+    if (store.path().empty()) return Error{"no registry path: pass --registry PATH, or set PEER_PLAN_REGISTRY or HOME"};
+    auto live = registry::live_entries(store);
+    if (!live.ok()) return live.error();
+    return std::vector<json::Value>(live.value().begin(), live.value().end());
+}
+
+std::string api_registry_body(std::vector<json::Value> entries) {
+    auto loop = loop::EventLoop::create();  // LiveRegistry's timers; never run
+    if (!loop.ok()) return "[]\n";
+    LiveRegistry live(loop.value(), 0);
+    live.set_heartbeat_interval(0);
+    live.publish(std::move(entries));
+    return live.body();
 }
 
 }  // namespace app

@@ -13,11 +13,14 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/flags.h"
+#include "app/live_registry.h"
 #include "base/result.h"
 #include "json/value.h"
 #include "loop/event_loop.h"
+#include "registry/etcd_url.h"
 
 namespace app {
 
@@ -48,6 +51,17 @@ void add_registry_flags(Flags& flags, RegistryFlags& target, RegistryFlagSet set
 // empty.
 Result<std::string> read_password_file(const std::string& path);
 
+// The etcd registry a --registry etcd://... names, with the password its user
+// needs (empty without a user). Errors: a bad URL, a user without a password
+// file, a password file without a user, an unreadable password file, a
+// --lease-ttl that is not whole seconds.
+struct EtcdAccess {
+    registry::EtcdTarget target;
+    std::string password;
+    std::string url;  // as given
+};
+Result<EtcdAccess> etcd_access(const RegistryFlags& flags);
+
 // Keeps one server's entry in the registry while it runs.
 class Announcer {
 public:
@@ -71,5 +85,26 @@ public:
 // The announcer for `flags` on `loop`, or an Error for a bad etcd URL or
 // password file (a usage problem: the caller exits 2 or 1 as it sees fit).
 Result<std::unique_ptr<Announcer>> make_announcer(const RegistryFlags& flags, loop::EventLoop& loop);
+
+// What feeds registry-http's live set: the file (app::FileSource: its live
+// entries, each process watched) or etcd (app::EtcdFollower: every entry
+// under the prefix; no pid check, a pid of another machine means nothing
+// here: the lease removes a dead server).
+class Source {
+public:
+    virtual ~Source() = default;
+    virtual std::string where() const = 0;  // the file's path, or the etcd URL
+};
+// Starts publishing into `live`. `ready` gets the first read's outcome (the
+// file: before this returns, always Ok; etcd: from the loop, an Error when no
+// endpoint answers).
+Result<std::unique_ptr<Source>> start_source(const RegistryFlags& flags, loop::EventLoop& loop, LiveRegistry& live,
+                                             std::function<void(Status)> ready);
+
+// Every entry of the registry now, without a loop of the caller's: the
+// file's live entries, or one range read of etcd (peer-plan list).
+Result<std::vector<json::Value>> list_entries(const RegistryFlags& flags);
+// Exactly what GET /api/registry serves for `entries` (peer-plan list --json).
+std::string api_registry_body(std::vector<json::Value> entries);
 
 }  // namespace app
