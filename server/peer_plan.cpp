@@ -247,7 +247,7 @@ int main(int argc, char** argv) {
 
     Options o;
     app::Flags flags;
-    app::add_registry_flags(flags, o.registry, {.lease = false, .lock = false});
+    app::add_registry_flags(flags, o.registry, {.lease = command == "run", .lock = false});
     std::string synopsis;
     if (command == "list") {
         synopsis = "Usage: peer-plan list [--json]\nThe live entries as a table, or as /api/registry serves them.";
@@ -304,9 +304,6 @@ int main(int argc, char** argv) {
             return usage_error("stop: an etcd entry's process may run on another machine; stop it there (SIGTERM "
                                "revokes its lease), or `peer-plan unregister` removes the entry");
         if (command == "doctor") return usage_error("doctor: checks the registry file only; for etcd see docs/etcd.md");
-        if (command == "run")
-            return usage_error("run: not with etcd yet; start the server as ws-server does (its own lease), or "
-                               "use a registry file");
     }
     registry::Store store(registry::resolve_path(o.registry.registry));
     if (command == "doctor") return app::doctor(store, o.registry.registry, o.page);
@@ -327,7 +324,7 @@ int main(int argc, char** argv) {
     if (command == "run") {
         if (o.args.empty()) return usage_error("run: which command? peer-plan run [flags] -- CMD [ARGS...]");
         if (labels.name.empty()) labels.name = o.args[0].substr(o.args[0].rfind('/') + 1);
-        return app::run_and_register(store, labels, o.args);
+        return app::run_and_register(o.registry, labels, o.args);
     }
     // register
     if (o.port == 0) return usage_error("register: --port N is required");

@@ -182,6 +182,7 @@ int main(int argc, char** argv) {
         announcer.value()->stop([&] { loop.value().stop(); });
     });
     auto finish = [&](int code) {
+        app::catch_stop_signals();  // a further signal cuts a wait for the lock short
         if (Status st = announcer.value()->finish(); !st.ok()) code = fail(st.error().message);
         return code;
     };

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "app/peer_entry.h"
-#include "registry/store.h"
+#include "app/registry_backend.h"
 
 namespace app {
 
@@ -24,7 +24,10 @@ inline constexpr int64_t kFastWindowMs = 3'000;
 inline constexpr int64_t kPollMaxMs = 500;
 
 // CMD's exit status, 128+N when a signal N killed it (as a shell reports
-// it), 127 when it could not be started, 1 when the registry failed first.
-int run_and_register(registry::Store& store, const EntryLabels& labels, const std::vector<std::string>& command);
+// it), 127 when it could not be started, 2 for a bad etcd URL or password
+// file, 1 when the loop failed. Each port's entry goes through an Announcer
+// (app/registry_backend.h): the file, or etcd with a lease per port. On the
+// event loop: the scans are a timer, the signal pipe a watched descriptor.
+int run_and_register(const RegistryFlags& registry, const EntryLabels& labels, const std::vector<std::string>& command);
 
 }  // namespace app

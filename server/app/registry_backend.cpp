@@ -43,7 +43,6 @@ public:
 
     Status finish() override {
         if (!registered_) return Ok{};
-        catch_stop_signals();  // a further signal cuts a wait for the lock short
         registered_ = false;
         if (Status st = registry::unregister_entry(store_, id_); !st.ok())
             return Error{"cannot remove " + id_ + " from " + store_.path() + ": " + st.error().message +

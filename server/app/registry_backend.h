@@ -76,7 +76,8 @@ public:
     // file only calls `done` (its entry goes in finish()).
     virtual void stop(std::function<void()> done) = 0;
     // After the loop stopped: the file removes the entry (waiting for its
-    // lock, cut short by a stop signal). Errors say what and where.
+    // lock; app::catch_stop_signals() first lets a stop signal cut that
+    // short). Errors say what and where.
     virtual Status finish() = 0;
     // Where the entry is: the file's path, or the etcd URL.
     virtual std::string where() const = 0;

@@ -293,3 +293,29 @@ TEST_F(EtcdPrograms, PeerPlanUnregisterDeletesTheKey) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(EtcdPrograms, PeerPlanRunKeepsEachPortUnderALease) {
+    EtcdCluster etcd;
+    ASSERT_TRUE(etcd.ok()) << etcd.error();
+    Process runner(bin("peer-plan"), {"run", "--registry", etcd.url(), "--lease-ttl", "2s", "--kind", "echo",
+                                      "--advertise", "devbox", "--", bin("ws-server"), "--registry",
+                                      dir_.file("inner.json")});
+    auto line = runner.wait_for_err_line("peer-plan: registered");
+    ASSERT_TRUE(line) << runner.stderr_text();
+    const std::string id = line->substr(line->find("registered ") + 11, line->find(' ', line->find("registered ") + 11) -
+                                                                            line->find("registered ") - 11);
+    EXPECT_NE(line->find(" ws://devbox:"), std::string::npos) << *line;
+    EXPECT_EQ(listed(etcd.url()), std::vector<std::string>{id});
+    runner.signal(SIGTERM);  // passed on to ws-server, which exits 0
+    EXPECT_EQ(runner.wait_exit(), 0) << runner.stderr_text();
+    EXPECT_TRUE(has_line(runner.stderr_text(), "peer-plan: removed " + id + " (port " +
+                                                   line->substr(line->rfind(':') + 1, line->find(' ', line->rfind(':')) -
+                                                                                          line->rfind(':') - 1) +
+                                                   ")"))
+        << runner.stderr_text();
+    EXPECT_EQ(listed(etcd.url()), std::vector<std::string>{}) << "revoked when CMD exited";
+}
+
+}  // namespace
