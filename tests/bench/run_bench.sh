@@ -18,6 +18,7 @@
 #                     share one autogroup, so between them nothing changes.
 #   BENCH_PAIRS=5     alternating tcp/ws pairs for the two ws/tcp target cells
 #   BENCH_QUICK=1     a small matrix, to try the script in a minute
+# The etcd registry's part is tests/bench/etcd_bench.sh, run at the end.
 #
 # Only loopback; every process started here is stopped on exit.
 set -euo pipefail
@@ -329,6 +330,8 @@ done
     echo
     awk -f "$here/report.awk" "$results"
 } | tee "$out"
+# The etcd registry against the file (tests/bench/etcd_bench.sh; skipped without etcd).
+{ echo; BENCH_PAIRS=$pairs "$here/etcd_bench.sh"; } | tee -a "$out"
 
 for server in tcp ws node; do
     for size in "${sizes[@]}"; do : >"$work/plot-$server-$size.dat"; done
