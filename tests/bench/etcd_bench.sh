@@ -115,7 +115,7 @@ for registry in file etcd; do
     echo "kind=etcd_http registry=$registry $line" >>"$work/results"
     if [[ $registry == etcd ]]; then
         echo "bench: etcd registry: key written -> diff on a watcher, $rounds rounds" >&2
-        line=$(node "$here/watch_latency.js" "$client_port" "$port" "$rounds" 2>"$work/watch.err") ||
+        line=$(node "$here/etcd_watch_latency.js" "$client_port" "$port" "$rounds" 2>"$work/watch.err") ||
             line="error=$(tail -1 "$work/watch.err" | tr ' =' '_:')"
         echo "kind=etcd_watch $line" >>"$work/results"
     fi

@@ -1,6 +1,6 @@
 // make bench, etcd part: time from a registration written to etcd to the diff
 // that names it on a watcher of registry-http (/api/registry/watch).
-//   node watch_latency.js ETCD_PORT HTTP_PORT COUNT
+//   node etcd_watch_latency.js ETCD_PORT HTTP_PORT COUNT
 // Each round writes PREFIX/servers/bench-watch-N (kv/put, what a registrar's
 // write is), waits for the diff that upserts that id, then deletes the key
 // and waits for its removal. Prints "watch_ms_median=... watch_ms_max=... n=...".
@@ -46,4 +46,4 @@ socket.on('open', async () => {
   socket.close();
   process.exit(0);
 });
-socket.on('error', (error) => { console.error(`watch_latency: ${error.message}`); process.exit(1); });
+socket.on('error', (error) => { console.error(`etcd_watch_latency: ${error.message}`); process.exit(1); });
