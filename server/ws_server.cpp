@@ -158,8 +158,10 @@ int main(int argc, char** argv) {
     limits.linger_ms = options.close_timeout_ms;
     limits.tick_ms = std::clamp<int64_t>(
         std::min({options.handshake_timeout_ms, options.ping_interval_ms, options.close_timeout_ms}) / 4, 5, 250);
-    // Made once the entry is in: a client that finds the port before the
-    // entry exists is refused, never left unanswered.
+    // Made just before the entry can be seen (under the registry's lock): a
+    // client that finds the port while the lock is awaited is refused, never
+    // left unanswered, and one that reads the entry finds the port open (a
+    // page told of it by push connects within a millisecond).
     std::optional<net::Server> server;
     auto serve = [&]() -> Status {
         if (Status st = listener.value().listen(); !st.ok()) return st;
@@ -169,15 +171,15 @@ int main(int argc, char** argv) {
                            std::string refused = owner_check.value().judge(fd.get());
                            return std::make_unique<app::WsConnection>(s, std::move(fd), config, std::move(refused));
                        });
-        if (Status st = server->start(); !st.ok()) return st;
-        std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server->port());
-        std::fflush(stdout);
-        return Ok{};
+        return server->start();
     };
     std::optional<Error> failed;  // why the server could not start
-    announcer.value()->start(std::move(announced), [&](Status registered) {
-        if (registered.ok()) registered = serve();
-        if (registered.ok()) return;
+    announcer.value()->start(std::move(announced), serve, [&](Status registered) {
+        if (registered.ok()) {
+            std::printf("[%s] WebSocket server listening on port %u\n", entry.id.c_str(), server->port());
+            std::fflush(stdout);
+            return;
+        }
         failed = registered.error();
         announcer.value()->stop([&] { loop.value().stop(); });
     });

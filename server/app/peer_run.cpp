@@ -130,7 +130,7 @@ public:
             const uint16_t number = listening.port;
             const std::string line = port.id + " " + entry.find("url")->as_string() + " (pid " +
                                      std::to_string(listening.pid) + ")";
-            port.announcer->start(std::move(entry), [this, number, line](Status st) {
+            port.announcer->start(std::move(entry), {}, [this, number, line](Status st) {
                 auto it = ports_.find(number);
                 if (it == ports_.end()) return;
                 if (st.ok()) return base::info("peer-plan: registered " + line);

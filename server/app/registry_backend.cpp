@@ -30,10 +30,16 @@ public:
         store_.set_lock_wait({flags.lock_timeout_ms, pause_unless_stopped});
     }
 
-    void start(json::Value entry, std::function<void(Status)> ready) override {
+    void start(json::Value entry, std::function<Status()> open, std::function<void(Status)> ready) override {
         if (store_.path().empty()) return ready(Error{"no registry path: pass --registry PATH, or set PEER_PLAN_REGISTRY or HOME"});
         id_ = entry.find("id") ? entry.find("id")->as_string() : std::string();
-        Status st = registry::register_entry(store_, std::move(entry));
+        std::optional<Error> not_opened;  // open's own error, told as it is
+        Status st = registry::register_entry(store_, std::move(entry), [&]() -> Status {
+            Status opened = open ? open() : Status(Ok{});
+            if (!opened.ok()) not_opened = opened.error();
+            return opened;
+        });
+        if (not_opened) return ready(*not_opened);
         if (!st.ok()) return ready(Error{"cannot register in " + store_.path() + ": " + st.error().message});
         registered_ = true;
         ready(Ok{});
@@ -63,7 +69,10 @@ public:
     EtcdAnnouncer(loop::EventLoop& loop, EtcdAccess access, int64_t ttl_ms)
         : loop_(loop), access_(std::move(access)), ttl_s_(ttl_ms / 1000) {}
 
-    void start(json::Value entry, std::function<void(Status)> ready) override {
+    void start(json::Value entry, std::function<Status()> open, std::function<void(Status)> ready) override {
+        if (open) {
+            if (Status opened = open(); !opened.ok()) return ready(opened);
+        }
         const std::string id = entry.find("id") ? entry.find("id")->as_string() : std::string();
         EtcdRegistrarEvents events;
         events.on_first = [this, ready = std::move(ready)](const Status& st) {

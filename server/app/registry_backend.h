@@ -67,11 +67,14 @@ class Announcer {
 public:
     virtual ~Announcer() = default;
     // Puts `entry` (an object with at least "id" and "port") in the registry.
+    // `open` (if set) is called once, just before the entry can be seen: the
+    // file calls it under the registry's lock, etcd before its first write;
+    // a server starts listening there, and an error from it fails the start.
     // `ready` gets the outcome of the first attempt: the file calls it before
     // start() returns; etcd from the loop, an Error when no endpoint answers.
     // After a success etcd keeps the entry there by itself (renewals, a new
     // lease when one is lost, retries while etcd is away).
-    virtual void start(json::Value entry, std::function<void(Status)> ready) = 0;
+    virtual void start(json::Value entry, std::function<Status()> open, std::function<void(Status)> ready) = 0;
     // From the loop, when stopping: etcd revokes the lease, then `done`; the
     // file only calls `done` (its entry goes in finish()).
     virtual void stop(std::function<void()> done) = 0;

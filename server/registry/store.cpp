@@ -144,7 +144,9 @@ Result<json::Value> Store::read() const {
 
 Status register_entry(Store& store, const Entry& entry) { return register_entry(store, to_json(entry)); }
 
-Status register_entry(Store& store, json::Value entry) {
+Status register_entry(Store& store, json::Value entry) { return register_entry(store, std::move(entry), {}); }
+
+Status register_entry(Store& store, json::Value entry, const std::function<Status()>& before_visible) {
     const json::Value* port_value = entry.find("port");
     const json::Value* id_value = entry.find("id");
     if (!port_value || !port_value->as_int() || !id_value || !id_value->is_string())
@@ -152,6 +154,7 @@ Status register_entry(Store& store, json::Value entry) {
     const int64_t entry_port = *port_value->as_int();
     const std::string entry_id = id_value->as_string();
     std::string clash;  // a live server already uses this id: unregistering one would remove both
+    std::optional<Error> not_opened;  // before_visible failed
     const json::Value* url_value = entry.find("url");
     const std::string entry_address = url_address(url_value && url_value->is_string() ? url_value->as_string() : "");
     Status written = store.update([&](json::Value::Array& servers) {
@@ -172,10 +175,17 @@ Status register_entry(Store& store, json::Value entry) {
                 return;
             }
         }
+        if (before_visible) {
+            if (Status opened = before_visible(); !opened.ok()) {
+                not_opened = opened.error();
+                return;
+            }
+        }
         servers.push_back(std::move(entry));
     });
     if (!written.ok()) return written;
     if (!clash.empty()) return Error{clash};
+    if (not_opened) return *not_opened;
     return Ok{};
 }
 

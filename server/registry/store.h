@@ -60,6 +60,12 @@ Status register_entry(Store& store, const Entry& entry);
 // The same for an entry with more fields than Entry knows (name, kind, meta,
 // ...): it must hold at least an integer "port" and a string "id".
 Status register_entry(Store& store, json::Value entry);
+// The same, with `before_visible` called under the lock once the entry is
+// sure to go in, just before the file that holds it replaces the old one: a
+// server listens there, so that nobody who reads the entry finds the port
+// closed, and nobody finds it open while the lock is still awaited. An error
+// from it keeps the entry out (the file is written without it) and is returned.
+Status register_entry(Store& store, json::Value entry, const std::function<Status()>& before_visible);
 // One update: remove the entries with this id, nothing else.
 Status unregister_entry(Store& store, std::string_view id);
 // read(), keeping only the entries for which entry_is_live holds.

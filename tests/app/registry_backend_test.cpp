@@ -8,8 +8,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
+#include <vector>
 
+#include "json/value.h"
+#include "loop/event_loop.h"
 #include "tests/support/files.h"
 
 namespace {
@@ -81,6 +85,38 @@ TEST_F(PasswordFile, EtcdAccessSaysWhatIsMissing) {
     flags.registry = "etcd://127.0.0.1:2379";
     flags.lease_ttl_ms = 2'500;
     EXPECT_EQ(app::etcd_access(flags).error().message, "--lease-ttl 2500ms: etcd leases are whole seconds");
+}
+
+
+// The file announcer opens the port (calls `open`) while it holds the lock,
+// before the entry is in the file, and an error from `open` is what `ready`
+// hears, word for word, with the entry kept out.
+class FileAnnouncerTest : public PasswordFile {};
+
+TEST_F(FileAnnouncerTest, OpensBeforeTheEntryIsVisibleAndTellsItsErrorAsItIs) {
+    auto loop = loop::EventLoop::create();
+    ASSERT_TRUE(loop.ok());
+    app::RegistryFlags flags;
+    flags.registry = dir_ + "/servers.json";
+    auto announcer = app::make_announcer(flags, loop.value());
+    ASSERT_TRUE(announcer.ok());
+    json::Value entry = json::Value::object();
+    entry.set("id", json::Value::string("a"));
+    entry.set("port", json::Value::number(4100));
+    std::vector<std::string> steps;
+    announcer.value()->start(
+        entry,
+        [&]() -> Status {
+            steps.push_back(std::filesystem::exists(flags.registry) ? "open: file exists" : "open: no file yet");
+            return Error{"127.0.0.1:4100: listen: Address already in use"};
+        },
+        [&](Status st) { steps.push_back(st.ok() ? "ready: ok" : "ready: " + st.error().message); });
+    EXPECT_EQ(steps, (std::vector<std::string>{"open: no file yet",
+                                               "ready: 127.0.0.1:4100: listen: Address already in use"}));
+    EXPECT_EQ(support::slurp(flags.registry), "{\n  \"servers\": []\n}\n");
+    EXPECT_TRUE(announcer.value()->finish().ok());
+    std::filesystem::remove(flags.registry);
+    std::filesystem::remove(flags.registry + ".lock");
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "registry/store.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,6 +176,54 @@ TEST_F(RegistryStoreTest, UnknownFieldsAreKept) {
     EXPECT_EQ(json::to_string(servers[0], 0), "{\"id\":\"keep\",\"port\":3100,\"pid\":" + pid + ",\"startedAt\":\"" +
                                                   now + "\",\"extra\":{\"ratio\":1.50,\"tags\":[\"a\"]}}");
     EXPECT_EQ(servers[1].find("id")->as_string(), "new");
+}
+
+// ws-server listens in before_visible: under the lock (so not while the lock
+// is awaited) and before the file that names it replaces the old one (so no
+// reader finds the entry with the port still closed).
+TEST_F(RegistryStoreTest, BeforeVisibleRunsUnderTheLockBeforeTheEntryIsInTheFile) {
+    Store store(path_);
+    ASSERT_TRUE(registry::register_entry(store, own_entry(3200, "first")).ok());
+    const std::string before = slurp(path_);
+    int calls = 0;
+    Status st = registry::register_entry(store, registry::to_json(own_entry(3201, "second")), [&]() -> Status {
+        ++calls;
+        EXPECT_EQ(slurp(path_), before) << "the file names the entry before the server listens";
+        const int other = ::open((path_ + ".lock").c_str(), O_RDWR | O_CLOEXEC);
+        EXPECT_GE(other, 0);
+        EXPECT_EQ(::flock(other, LOCK_EX | LOCK_NB), -1) << "the lock is not held";
+        ::close(other);
+        return Ok{};
+    });
+    ASSERT_TRUE(st.ok()) << st.error().message;
+    EXPECT_EQ(calls, 1);
+    const Result<Value> after = store.read();
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(ports_in(after.value()), (std::vector<int64_t>{3200, 3201}));
+}
+
+TEST_F(RegistryStoreTest, BeforeVisibleFailingKeepsTheEntryOutAndSaysWhy) {
+    Store store(path_);
+    ASSERT_TRUE(registry::register_entry(store, own_entry(3300, "kept")).ok());
+    Status st = registry::register_entry(store, registry::to_json(own_entry(3301, "never")),
+                                         []() -> Status { return Error{"127.0.0.1:3301: listen: Address in use"}; });
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().message, "127.0.0.1:3301: listen: Address in use");
+    const Result<Value> after = store.read();
+    ASSERT_TRUE(after.ok());
+    EXPECT_EQ(ports_in(after.value()), (std::vector<int64_t>{3300}));
+}
+
+TEST_F(RegistryStoreTest, BeforeVisibleIsNotCalledWhenTheIdIsTaken) {
+    Store store(path_);
+    ASSERT_TRUE(registry::register_entry(store, own_entry(3400, "same")).ok());
+    bool called = false;
+    Status st = registry::register_entry(store, registry::to_json(own_entry(3401, "same")), [&]() -> Status {
+        called = true;
+        return Ok{};
+    });
+    ASSERT_FALSE(st.ok());
+    EXPECT_FALSE(called);
 }
 
 const char kCorrupt[] = "{\n  \"servers\": [\n    {\n      \"port\": 1 \"url\": \"x\"\n    }\n  ]\n}\n";
