@@ -17,14 +17,17 @@ function watchCards() {
   new MutationObserver((records) => {
     for (const record of records) {
       if (record.type === 'attributes') {
-        window.cardHistory.push(`${record.target.dataset.id}:${record.target.dataset.status}`);
+        // The value this change set: the next change's old value, or the current one.
+        const next = records.slice(records.indexOf(record) + 1)
+          .find((later) => later.type === 'attributes' && later.target === record.target);
+        window.cardHistory.push(`${record.target.dataset.id}:${next ? next.oldValue : record.target.dataset.status}`);
       }
       for (const node of record.removedNodes) {
         if (node.classList?.contains('server-card')) window.cardHistory.push(`${node.dataset.id}:removed`);
       }
     }
   }).observe(document.getElementById('server-list'),
-    { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    { subtree: true, childList: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-status'] });
 }
 
 function logTexts(page, kind) {
@@ -139,15 +142,20 @@ describe('web client in Chromium', () => {
     }
   });
 
-  step('a stopped server shows disconnected, then leaves the page', async () => {
+  step('a stopped server leaves the page (disconnected first, if the close came first)', async () => {
     const [victim] = servers.splice(0, 1);
     const { code } = await victim.stop('SIGTERM');
     assert.equal(code, 0, victim.stderr);
-    await page.waitForFunction((id) => window.cardHistory.includes(`${id}:disconnected`), victim.id,
-      { timeout: 5000 });
+    // ws-server closes its connections (1001) before it leaves the registry,
+    // but Chromium reports the close only once the TCP connection is gone,
+    // and the watch socket's removal can come first: then the card leaves
+    // without showing "disconnected" (CI saw it). Either way it must leave,
+    // and a "disconnected" it showed must come before it left.
     await page.waitForSelector(card(victim.id), { state: 'detached', timeout: 3 * REFRESH_MS });
     const history = await page.evaluate(() => window.cardHistory);
-    assert.ok(history.indexOf(`${victim.id}:disconnected`) < history.indexOf(`${victim.id}:removed`), history);
+    const shown = history.indexOf(`${victim.id}:disconnected`);
+    assert.ok(history.includes(`${victim.id}:removed`), history);
+    assert.ok(shown === -1 || shown < history.indexOf(`${victim.id}:removed`), history);
     assert.equal(await page.textContent('#server-count'), 'Found 2 servers');
     const info = await logTexts(page, 'info');
     assert.ok(info.some((line) => line.text === `[${victim.id}] Left the registry`));
