@@ -17,6 +17,7 @@
 // owner). Stream lines are delivered as they arrive: on_line must not destroy it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -102,6 +103,40 @@ private:
     std::string answer_;           // the body so far (not for a stream's 200)
     http::LineSplitter lines_;  // a stream's lines (up to 16 MiB each)
     OneShot later_;
+};
+
+// What a long-lived user of etcd (the registrar, the follower) says about
+// reaching it: its first outcome once, each outage once when it begins and
+// once when it ends; and how long to wait before the next try, doubling from
+// `first_ms` up to `max_ms` while it fails, 0 again after a success.
+class Reachability {
+public:
+    enum class Turn : uint8_t { none, first, down, back };
+    Reachability(int64_t first_ms, int64_t max_ms) : first_ms_(first_ms), max_ms_(max_ms) {}
+    // first (the first outcome), back (an outage ended) or none.
+    Turn succeeded() noexcept {
+        backoff_ms_ = 0;
+        if (!first_done_) return first_done_ = true, Turn::first;
+        if (outage_) return outage_ = false, Turn::back;
+        return Turn::none;
+    }
+    // first (nothing is retried after a failed first outcome), else down (an
+    // outage began) or none, with backoff_ms() grown for the retry.
+    Turn failed() noexcept {
+        if (!first_done_) return first_done_ = true, Turn::first;
+        backoff_ms_ = backoff_ms_ == 0 ? first_ms_ : std::min(backoff_ms_ * 2, max_ms_);
+        if (outage_) return Turn::none;
+        outage_ = true;
+        return Turn::down;
+    }
+    bool down() const noexcept { return outage_; }
+    int64_t backoff_ms() const noexcept { return backoff_ms_; }
+
+private:
+    int64_t first_ms_, max_ms_;
+    bool first_done_ = false;
+    bool outage_ = false;
+    int64_t backoff_ms_ = 0;
 };
 
 }  // namespace app

@@ -15,7 +15,8 @@ EtcdFollower::EtcdFollower(loop::EventLoop& loop, registry::EtcdTarget target, s
       prefix_(target.servers_prefix()),
       events_(std::move(events)),
       options_(options),
-      timer_(loop) {}
+      timer_(loop),
+      reach_(kFirstBackoffMs, options.max_backoff_ms) {}
 
 void EtcdFollower::start() { list(); }
 
@@ -39,15 +40,10 @@ void EtcdFollower::list() {
         for (const etcd::KeyValue& kv : range.value().kvs) apply(kv);
         revision_ = range.value().revision;
         ++lists_;
-        backoff_ms_ = 0;
+        const Reachability::Turn turn = reach_.succeeded();
         if (events_.on_set) events_.on_set(entries());
-        if (!first_done_) {
-            first_done_ = true;
-            if (events_.on_first) events_.on_first(Ok{});
-        } else if (outage_) {
-            outage_ = false;
-            if (events_.on_reachable) events_.on_reachable();
-        }
+        if (turn == Reachability::Turn::first && events_.on_first) events_.on_first(Ok{});
+        if (turn == Reachability::Turn::back && events_.on_reachable) events_.on_reachable();
         if (events_.before_watch) events_.before_watch();
         watch();
     });
@@ -72,7 +68,7 @@ void EtcdFollower::on_line(std::string_view line) noexcept {
         // messages after the backoff, so a broken server is not hammered.
         bool compacted = message.ok() && message.value().compact_revision > 0;
         client_.cancel();
-        return relist_later(compacted ? 0 : std::max(backoff_ms_, kFirstBackoffMs));
+        return relist_later(compacted ? 0 : std::max(reach_.backoff_ms(), kFirstBackoffMs));
     }
     if (message.value().events.empty()) return;  // created, or a progress notice
     for (const etcd::WatchEvent& event : message.value().events) {
@@ -86,7 +82,7 @@ void EtcdFollower::on_line(std::string_view line) noexcept {
 void EtcdFollower::on_end(const Error&) noexcept {
     // The watch ended or broke: list again (the client tries another
     // endpoint first when the connection broke).
-    relist_later(std::max(backoff_ms_, kFirstBackoffMs));
+    relist_later(std::max(reach_.backoff_ms(), kFirstBackoffMs));
 }
 
 void EtcdFollower::relist_later(int64_t delay_ms) {
@@ -94,17 +90,13 @@ void EtcdFollower::relist_later(int64_t delay_ms) {
 }
 
 void EtcdFollower::failed(const Error& error) {
-    if (!first_done_) {
-        first_done_ = true;
+    const Reachability::Turn turn = reach_.failed();
+    if (turn == Reachability::Turn::first) {
         if (events_.on_first) events_.on_first(error);
         return;
     }
-    if (!outage_) {
-        outage_ = true;
-        if (events_.on_unreachable) events_.on_unreachable(error);
-    }
-    backoff_ms_ = backoff_ms_ == 0 ? kFirstBackoffMs : std::min(backoff_ms_ * 2, options_.max_backoff_ms);
-    relist_later(backoff_ms_);
+    if (turn == Reachability::Turn::down && events_.on_unreachable) events_.on_unreachable(error);
+    relist_later(reach_.backoff_ms());
 }
 
 namespace {

@@ -79,9 +79,7 @@ private:
     std::map<std::string, Item> items_;
     int64_t revision_ = 0;
     uint64_t lists_ = 0;
-    bool first_done_ = false;
-    bool outage_ = false;
-    int64_t backoff_ms_ = 0;
+    Reachability reach_;
 };
 
 // Lists PREFIX/servers/ once, on a loop of its own (peer-plan list), within

@@ -25,7 +25,8 @@ EtcdRegistrar::EtcdRegistrar(loop::EventLoop& loop, registry::EtcdTarget target,
       events_(std::move(events)),
       options_(options),
       timer_(loop),
-      stop_timer_(loop) {}
+      stop_timer_(loop),
+      reach_(kFirstBackoffMs, options.max_backoff_ms) {}
 
 void EtcdRegistrar::start() { grant(); }
 
@@ -82,29 +83,20 @@ void EtcdRegistrar::renew() {
 }
 
 void EtcdRegistrar::registered_now() {
-    backoff_ms_ = 0;
-    if (!first_done_) {
-        first_done_ = true;
-        if (events_.on_first) events_.on_first(Ok{});
-    } else if (outage_) {
-        outage_ = false;
-        if (events_.on_registered_again) events_.on_registered_again();
-    }
+    const Reachability::Turn turn = reach_.succeeded();
+    if (turn == Reachability::Turn::first && events_.on_first) events_.on_first(Ok{});
+    if (turn == Reachability::Turn::back && events_.on_registered_again) events_.on_registered_again();
     timer_.arm(std::max<int64_t>(options_.ttl_s * 1000 / 3, 1), [this] { renew(); });
 }
 
 void EtcdRegistrar::failed(const Error& error) {
-    if (!first_done_) {
-        first_done_ = true;
+    const Reachability::Turn turn = reach_.failed();
+    if (turn == Reachability::Turn::first) {
         if (events_.on_first) events_.on_first(error);
         return;
     }
-    if (!outage_) {
-        outage_ = true;
-        if (events_.on_unreachable) events_.on_unreachable(error);
-    }
-    backoff_ms_ = backoff_ms_ == 0 ? kFirstBackoffMs : std::min(backoff_ms_ * 2, options_.max_backoff_ms);
-    timer_.arm(backoff_ms_, [this] { retry(); });
+    if (turn == Reachability::Turn::down && events_.on_unreachable) events_.on_unreachable(error);
+    timer_.arm(reach_.backoff_ms(), [this] { retry(); });
 }
 
 void EtcdRegistrar::retry() {

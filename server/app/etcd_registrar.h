@@ -61,7 +61,7 @@ public:
 
     const std::string& key() const noexcept { return key_; }
     int64_t lease() const noexcept { return lease_; }
-    bool registered() const noexcept { return written_ && !outage_; }
+    bool registered() const noexcept { return written_ && !reach_.down(); }
     uint64_t renewals() const noexcept { return renewals_; }  // keepalives answered with a TTL
 
 private:
@@ -84,9 +84,7 @@ private:
     OneShot stop_timer_;  // bounds the revoke
     int64_t lease_ = 0;
     bool written_ = false;  // the key is bound to lease_
-    bool first_done_ = false;
-    bool outage_ = false;
-    int64_t backoff_ms_ = 0;
+    Reachability reach_;
     uint64_t renewals_ = 0;
     std::function<void()> stopped_;
 };

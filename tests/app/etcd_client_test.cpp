@@ -152,3 +152,32 @@ TEST(EtcdClient, A4xxIsAnAnswerNotAFailover) {
 }
 
 }  // namespace
+
+namespace {
+
+using Turn = app::Reachability::Turn;
+
+TEST(Reachability, FirstOutcomeOnceThenEachOutageOnceWithADoublingCappedBackoff) {
+    app::Reachability reach(100, 300);
+    EXPECT_EQ(reach.succeeded(), Turn::first);
+    EXPECT_EQ(reach.succeeded(), Turn::none);
+    EXPECT_EQ(reach.failed(), Turn::down);
+    EXPECT_EQ(reach.backoff_ms(), 100);
+    EXPECT_TRUE(reach.down());
+    EXPECT_EQ(reach.failed(), Turn::none);
+    EXPECT_EQ(reach.backoff_ms(), 200);
+    EXPECT_EQ(reach.failed(), Turn::none);
+    EXPECT_EQ(reach.backoff_ms(), 300);
+    EXPECT_EQ(reach.succeeded(), Turn::back);
+    EXPECT_EQ(reach.backoff_ms(), 0);
+    EXPECT_FALSE(reach.down());
+}
+
+TEST(Reachability, AFailedFirstOutcomeIsTheFirstAndStartsNoBackoff) {
+    app::Reachability reach(100, 300);
+    EXPECT_EQ(reach.failed(), Turn::first);
+    EXPECT_EQ(reach.backoff_ms(), 0);
+    EXPECT_FALSE(reach.down());
+}
+
+}  // namespace
