@@ -48,7 +48,14 @@ TEST(WsServerMemory, PastMaxMemoryNewMessagesGet1013AndTheRestIsServed) {
         const std::string one = masked_frame(k == 0 ? 0x02 : 0x00, std::string(1000, 'h'));
         ASSERT_TRUE(send_all(holder.get(), one));
     }
-    UniqueFd late = ws_connect(server.port);  // its handshake proves the fragments were read
+    // A ping after them proves they were read: its pong is written only once
+    // the server has parsed every byte before it. (The late client's handshake
+    // alone proves nothing; the loop may read the holder's input in turns.)
+    ASSERT_TRUE(send_all(holder.get(), masked_frame(0x89, "read?")));
+    const Frame pong = read_frame(holder.get());
+    ASSERT_EQ(pong.opcode, 0x0A);
+    ASSERT_EQ(pong.payload, "read?");
+    UniqueFd late = ws_connect(server.port);
     ASSERT_TRUE(late);
     ASSERT_TRUE(send_all(late.get(), fragments(2, true, 'l')));
     EXPECT_EQ(read_close_code(late.get(), &reason), 1013);
