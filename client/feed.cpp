@@ -58,10 +58,15 @@ void Feed::open_watch(double now_ms) {
         retry_at_ms_ = std::numeric_limits<double>::infinity();
         return;
     }
-    std::string url = base + watch_path(position_);
+    // A resume brings no snapshot, so only a run whose heartbeat period the
+    // page knows is resumed; else (a restarted registry-http, found by a poll)
+    // the page subscribes afresh.
+    std::optional<WatchPosition> resume = position_;
+    if (resume && resume->epoch != heartbeat_epoch_) resume.reset();
+    std::string url = base + watch_path(resume);
     socket_ = platform_.open_socket(url);
     opened_ = false;
-    resuming_ = position_.has_value();
+    resuming_ = resume.has_value();
     attempt_ms_ = now_ms;
     if (socket_ == 0) watch_down("the browser refused to open " + url, now_ms);
 }
@@ -122,9 +127,9 @@ void Feed::tick(double now_ms) {
     if (socket_ != 0 && !opened_ && now_ms - attempt_ms_ >= kConnectTimeoutMs) {
         close_watch("connect timeout");
         watch_down("no answer within " + format_interval(static_cast<int>(kConnectTimeoutMs)), now_ms);
-    } else if (socket_ != 0 && opened_ && now_ms - last_message_ms_ >= kSilenceMs) {
+    } else if (socket_ != 0 && opened_ && now_ms - last_message_ms_ >= silence_ms()) {
         close_watch("silent");
-        watch_down("no message for " + format_interval(static_cast<int>(kSilenceMs)), now_ms);
+        watch_down("no message for " + format_interval(static_cast<int>(silence_ms())), now_ms);
     }
     if (socket_ == 0 && now_ms >= retry_at_ms_) open_watch(now_ms);
     if (status_.mode != FeedMode::live && !fetch_in_flight_ && now_ms >= next_poll_ms_) poll(now_ms);
@@ -137,7 +142,7 @@ double Feed::next_wakeup_ms() const {
     else if (!opened_)
         next = attempt_ms_ + kConnectTimeoutMs;
     else
-        next = last_message_ms_ + kSilenceMs;
+        next = last_message_ms_ + silence_ms();
     if (status_.mode != FeedMode::live && !fetch_in_flight_) next = std::min(next, next_poll_ms_);
     return next;
 }
@@ -169,6 +174,11 @@ void Feed::socket_message(std::string_view data, bool is_text, double now_ms) {
             break;
     }
     if (message.value().type == WatchType::diff) failures_ = 0;
+    if (message.value().type == WatchType::snapshot) {
+        uint64_t said = message.value().heartbeat_ms;
+        heartbeat_ms_ = said == 0 ? kHeartbeatMs : std::min(static_cast<double>(said), kMaxHeartbeatMs);
+        heartbeat_epoch_ = message.value().position.epoch;
+    }
     apply_watch_message(message.value(), entries_);
     position_ = message.value().position;
     status_.loaded = true;

@@ -2,8 +2,9 @@
 // socket is up, changes are pushed (live); while it is down, the page polls
 // GET /api/registry every poll_ms with If-None-Match (a 304 changes nothing)
 // and retries the socket with backoff, resuming with ?epoch=&gen= from what
-// it holds. A socket that says nothing (no heartbeat) for kSilenceMs is taken
-// for dead. Like App, every input is an event method with the current time.
+// it holds. A socket that says nothing for two of the server's heartbeat
+// periods and 5 s (the snapshot's "heartbeatMs", 15 s if it does not say) is
+// taken for dead. Like App, every input is an event method with the current time.
 //
 //   starting --snapshot--> live --closed, silent, refused--> polling --snapshot or resumed open--> live
 //   starting --closed, refused--> polling
@@ -52,8 +53,10 @@ protected:
 class Feed {
 public:
     static constexpr const char* kRegistryPath = "/api/registry";
-    static constexpr double kHeartbeatMs = 15000;                         // the server's period
-    static constexpr double kSilenceMs = 2 * kHeartbeatMs + 5000;         // two missed, plus slack
+    static constexpr double kHeartbeatMs = 15000;        // the server's period when its snapshot does not say
+    static constexpr double kMaxHeartbeatMs = 86'400'000;  // --watch-heartbeat's longest
+    static constexpr double kSilenceSlackMs = 5000;
+    static constexpr double kSilenceMs = 2 * kHeartbeatMs + kSilenceSlackMs;  // two missed, plus slack
     static constexpr double kConnectTimeoutMs = 10000;
 
     // origin: the page's "http://host:port"; the socket is its ws:// twin.
@@ -76,6 +79,7 @@ public:
     const FeedStatus& status() const { return status_; }
     const std::optional<WatchPosition>& position() const { return position_; }
     int poll_ms() const { return poll_ms_; }
+    double silence_ms() const { return 2 * heartbeat_ms_ + kSilenceSlackMs; }  // kSilenceMs by default
     bool watching() const { return watch_; }
     std::string watch_url() const;  // "ws://host:port/api/registry/watch", "" for a page not on http(s)
     std::string poll_url() const;   // "http://host:port/api/registry"
@@ -105,6 +109,8 @@ private:
     double attempt_ms_ = 0;       // when the current socket was opened
     double last_message_ms_ = 0;  // the socket's liveness
     int failures_ = 0;            // drops in a row without a verified message
+    double heartbeat_ms_ = kHeartbeatMs;        // the period the last snapshot said
+    std::optional<uint64_t> heartbeat_epoch_;   // the registry-http run that said it
     double retry_at_ms_ = 0;
 
     std::optional<WatchPosition> position_;  // what the entries are, in registry-http's count

@@ -54,6 +54,7 @@ Result<WatchMessage> parse_watch_message(std::string_view text) noexcept {
         Registry registry = read_entries(servers->as_array());
         message.servers = std::move(registry.servers);
         message.problems = std::move(registry.problems);
+        message.heartbeat_ms = count_member(object, "heartbeatMs").value_or(0);  // older servers: none
     } else if (message.type == WatchType::diff) {
         std::optional<uint64_t> base = count_member(object, "base");
         const json::Value* upsert = object.find("upsert");

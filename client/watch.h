@@ -3,7 +3,7 @@
 // holds, and applying it. Pure: the socket, the clock and the fallback are
 // in Feed (feed.h).
 //
-//   {"type":"snapshot","epoch":E,"gen":G,"servers":[...]}      always applies
+//   {"type":"snapshot","epoch":E,"gen":G,"heartbeatMs":H,"servers":[...]}   always applies
 //   {"type":"diff","epoch":E,"gen":G,"base":B,"upsert":[...],"remove":[...]}
 //                                    applies only when E and B are what the page holds
 //   {"type":"heartbeat","epoch":E,"gen":G}                      E and G must match too
@@ -38,6 +38,7 @@ struct WatchMessage {
     WatchType type = WatchType::other;
     WatchPosition position;              // epoch and gen
     uint64_t base = 0;                   // diff only
+    uint64_t heartbeat_ms = 0;           // snapshot only: the server's period, 0 if it does not say
     std::vector<ServerInfo> servers;     // snapshot: all; diff: upsert
     std::vector<std::string> remove;     // diff only
     std::vector<std::string> problems;   // entries left out, as parse_registry says them

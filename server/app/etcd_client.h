@@ -109,13 +109,26 @@ private:
 // reaching it: its first outcome once, each outage once when it begins and
 // once when it ends; and how long to wait before the next try, doubling from
 // `first_ms` up to `max_ms` while it fails, 0 again after a success.
+// A wait doubling from `first_ms` up to `max_ms` with each grow(), 0 after reset().
+class DoublingDelay {
+public:
+    DoublingDelay(int64_t first_ms, int64_t max_ms) : first_ms_(first_ms), max_ms_(max_ms) {}
+    int64_t grow() noexcept { return ms_ = ms_ == 0 ? first_ms_ : std::min(ms_ * 2, max_ms_); }
+    void reset() noexcept { ms_ = 0; }
+    int64_t ms() const noexcept { return ms_; }
+
+private:
+    int64_t first_ms_, max_ms_;
+    int64_t ms_ = 0;
+};
+
 class Reachability {
 public:
     enum class Turn : uint8_t { none, first, down, back };
-    Reachability(int64_t first_ms, int64_t max_ms) : first_ms_(first_ms), max_ms_(max_ms) {}
+    Reachability(int64_t first_ms, int64_t max_ms) : backoff_(first_ms, max_ms) {}
     // first (the first outcome), back (an outage ended) or none.
     Turn succeeded() noexcept {
-        backoff_ms_ = 0;
+        backoff_.reset();
         if (!first_done_) return first_done_ = true, Turn::first;
         if (outage_) return outage_ = false, Turn::back;
         return Turn::none;
@@ -124,19 +137,18 @@ public:
     // outage began) or none, with backoff_ms() grown for the retry.
     Turn failed() noexcept {
         if (!first_done_) return first_done_ = true, Turn::first;
-        backoff_ms_ = backoff_ms_ == 0 ? first_ms_ : std::min(backoff_ms_ * 2, max_ms_);
+        backoff_.grow();
         if (outage_) return Turn::none;
         outage_ = true;
         return Turn::down;
     }
     bool down() const noexcept { return outage_; }
-    int64_t backoff_ms() const noexcept { return backoff_ms_; }
+    int64_t backoff_ms() const noexcept { return backoff_.ms(); }
 
 private:
-    int64_t first_ms_, max_ms_;
+    DoublingDelay backoff_;
     bool first_done_ = false;
     bool outage_ = false;
-    int64_t backoff_ms_ = 0;
 };
 
 }  // namespace app

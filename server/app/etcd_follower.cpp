@@ -11,12 +11,14 @@ namespace etcd = registry::etcd;
 
 EtcdFollower::EtcdFollower(loop::EventLoop& loop, registry::EtcdTarget target, std::string password,
                            EtcdFollowerEvents events, EtcdFollowerOptions options)
-    : client_(loop, target, std::move(password), options.client),
+    : loop_(loop),
+      client_(loop, target, std::move(password), options.client),
       prefix_(target.servers_prefix()),
       events_(std::move(events)),
       options_(options),
       timer_(loop),
-      reach_(kFirstBackoffMs, options.max_backoff_ms) {}
+      reach_(kFirstBackoffMs, options.max_backoff_ms),
+      watch_backoff_(kFirstBackoffMs, options.max_backoff_ms) {}
 
 void EtcdFollower::start() { list(); }
 
@@ -49,7 +51,18 @@ void EtcdFollower::list() {
     });
 }
 
-void EtcdFollower::watch() { client_.stream("watch", etcd::watch_body(prefix_, revision_ + 1), *this); }
+void EtcdFollower::watch() {
+    watch_started_ms_ = loop_.now_ms();
+    client_.stream("watch", etcd::watch_body(prefix_, revision_ + 1), *this);
+}
+
+// A watch that fails right after a list that worked waits as long as failed
+// lists do: a gateway that answers kv/range but breaks every watch is not
+// hammered every 100 ms.
+int64_t EtcdFollower::watch_failed() noexcept {
+    if (loop_.now_ms() - watch_started_ms_ >= options_.max_backoff_ms) watch_backoff_.reset();  // it held
+    return std::max(reach_.backoff_ms(), watch_backoff_.grow());
+}
 
 void EtcdFollower::apply(const etcd::KeyValue& kv) {
     auto entry = etcd::entry_value(kv);
@@ -68,9 +81,10 @@ void EtcdFollower::on_line(std::string_view line) noexcept {
         // messages after the backoff, so a broken server is not hammered.
         bool compacted = message.ok() && message.value().compact_revision > 0;
         client_.cancel();
-        return relist_later(compacted ? 0 : std::max(reach_.backoff_ms(), kFirstBackoffMs));
+        return relist_later(compacted ? 0 : watch_failed());
     }
     if (message.value().events.empty()) return;  // created, or a progress notice
+    watch_backoff_.reset();  // the watch works
     for (const etcd::WatchEvent& event : message.value().events) {
         if (event.type == etcd::WatchEvent::Type::remove) items_.erase(event.kv.key);
         else apply(event.kv);
@@ -82,10 +96,11 @@ void EtcdFollower::on_line(std::string_view line) noexcept {
 void EtcdFollower::on_end(const Error&) noexcept {
     // The watch ended or broke: list again (the client tries another
     // endpoint first when the connection broke).
-    relist_later(std::max(reach_.backoff_ms(), kFirstBackoffMs));
+    relist_later(watch_failed());
 }
 
 void EtcdFollower::relist_later(int64_t delay_ms) {
+    relist_delay_ms_ = delay_ms;
     timer_.arm(delay_ms, [this] { list(); });
 }
 

@@ -3,11 +3,13 @@
 // keeping key -> entry JSON. on_set gets every entry (in the order they were
 // created) after the first list and after each batch of watch events.
 //
-// A compacted revision (the watch canceled with compact_revision), a watch
-// that ends or breaks, or a malformed message: list again (the client moves
-// on to another endpoint when one fails), with a backoff doubling from 100 ms
-// up to max_backoff_ms while lists fail; on_unreachable once per outage,
-// on_reachable once when a list works again. Values that are not JSON
+// A compacted revision (the watch canceled with compact_revision) lists again
+// at once. A watch that ends or breaks, or a malformed message: list again
+// (the client moves on to another endpoint when one fails), with a backoff
+// doubling from 100 ms up to max_backoff_ms while lists fail, and another
+// while watches fail, however well the lists between them go; it starts
+// afresh once a watch has delivered events or held for max_backoff_ms.
+// on_unreachable once per outage, on_reachable once when a list works again. Values that are not JSON
 // objects are left out (on_skipped says which key and why).
 //
 // The first list's outcome goes to on_first (after on_set when it worked);
@@ -57,6 +59,7 @@ public:
     std::vector<json::Value> entries() const;
     int64_t revision() const noexcept { return revision_; }  // the last one seen
     uint64_t lists() const noexcept { return lists_; }      // successful lists so far (1 + relists)
+    int64_t relist_delay_ms() const noexcept { return relist_delay_ms_; }  // the wait before the last relist
 
 private:
     struct Item {
@@ -66,11 +69,13 @@ private:
     void list();
     void watch();
     void relist_later(int64_t delay_ms);
+    int64_t watch_failed() noexcept;  // the wait before listing again
     void failed(const Error& error);
     void apply(const registry::etcd::KeyValue& kv);
     void on_line(std::string_view line) noexcept override;
     void on_end(const Error& why) noexcept override;
 
+    loop::EventLoop& loop_;
     EtcdClient client_;
     std::string prefix_;  // PREFIX/servers/
     EtcdFollowerEvents events_;
@@ -79,7 +84,10 @@ private:
     std::map<std::string, Item> items_;
     int64_t revision_ = 0;
     uint64_t lists_ = 0;
-    Reachability reach_;
+    int64_t relist_delay_ms_ = 0;
+    Reachability reach_;          // of the lists
+    DoublingDelay watch_backoff_; // of the watches
+    int64_t watch_started_ms_ = 0;
 };
 
 // Lists PREFIX/servers/ once, on a loop of its own (peer-plan list), within

@@ -161,12 +161,11 @@ bool HttpSession::respond(const http::Request& request) noexcept {
     const bool keep_alive = request.keep_alive();
     head_ = request.method == "HEAD";
     // HTTP/1.0 may omit Host; browsers (the DNS-rebinding risk) always send it.
-    const bool host_ok = http::is_loopback_host(request.host()) ||
-                         http::is_host_of(request.host(), site_.config.listen_address) ||
-                         http::is_host_of(request.host(), site_.config.advertised_name) ||
+    const HttpConfig& config = site_.config;
+    const bool host_ok = http::is_own_host(request.host(), config.listen_address, config.advertised_name) ||
                          (request.version_minor == 0 && request.host().empty());
-    if (!site_.config.allow_any_host && !host_ok) {
-        refuse(403, "Host '" + std::string(request.host().substr(0, 100)) + "' is not a loopback name", false);
+    if (!config.allow_any_host && !host_ok) {
+        refuse(403, http::host_refusal(request.host(), config.listen_address, config.advertised_name), false);
         return false;
     }
     // A body cannot be skipped reliably, so a request with one ends the connection.

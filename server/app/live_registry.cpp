@@ -77,6 +77,7 @@ size_t LiveRegistry::watcher_count() const {
 
 void LiveRegistry::set_heartbeat_interval(int64_t interval_ms) {
     loop_.cancel(heartbeat_timer_);
+    log_.set_heartbeat_ms(interval_ms);
     heartbeat_timer_ = interval_ms > 0 ? loop_.every(interval_ms, [this] { heartbeat(); }) : 0;
 }
 

@@ -4,7 +4,7 @@
 // every watcher (the watch connections of GET /api/registry/watch) as one
 // message text made once for all of them; GET /api/registry serves body(),
 // made once per gen, with the ETag log().etag(). Heartbeats go out every
-// 15 s. Sources and the health checker only call publish() and republish();
+// 15 s (or set_heartbeat_interval(); the snapshot says which). Sources and the health checker only call publish() and republish();
 // they never see a watcher.
 #pragma once
 
@@ -31,7 +31,7 @@ protected:
 
 class LiveRegistry {
 public:
-    static constexpr int64_t kHeartbeatMs = 15'000;
+    static constexpr int64_t kHeartbeatMs = registry::LiveLog::kDefaultHeartbeatMs;
 
     // `epoch` as for registry::LiveLog (random per run). Heartbeats start at once.
     LiveRegistry(loop::EventLoop& loop, uint64_t epoch);
@@ -75,7 +75,8 @@ public:
     void add_watcher(LiveWatcher& watcher);
     void remove_watcher(LiveWatcher& watcher) noexcept;
     size_t watcher_count() const;
-    // Heartbeats every `interval_ms` (0: none); default kHeartbeatMs.
+    // Heartbeats every `interval_ms` (0: none); default kHeartbeatMs. The
+    // snapshot announces it as "heartbeatMs".
     void set_heartbeat_interval(int64_t interval_ms);
     void heartbeat();  // one heartbeat to every watcher now
 

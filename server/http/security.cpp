@@ -5,6 +5,8 @@
 // a user who needs them binds and browses with one of the three.
 #include "http/security.h"
 
+#include <vector>
+
 #include "base/ascii.h"
 
 namespace http {
@@ -53,6 +55,28 @@ bool is_host_of(std::string_view host_header, std::string_view address) noexcept
         name.remove_prefix(address.size());
     }
     return name.empty() || (name[0] == ':' && is_port(name.substr(1)));
+}
+
+bool is_own_host(std::string_view host_header, std::string_view listen_address,
+                 std::string_view advertised_name) noexcept {
+    return is_loopback_host(host_header) || is_host_of(host_header, listen_address) ||
+           is_host_of(host_header, advertised_name);
+}
+
+std::string host_refusal(std::string_view host_header, std::string_view listen_address,
+                         std::string_view advertised_name) {
+    std::vector<std::string> names{"a loopback name"};
+    // An address is_host_of() accepts, unless a loopback name says it already.
+    const bool v6 = listen_address.find(':') != std::string_view::npos;
+    const std::string listen_host = v6 ? "[" + std::string(listen_address) + "]" : std::string(listen_address);
+    if (is_host_of(listen_host, listen_address) && !is_loopback_name(listen_host))
+        names.push_back("the listening address (" + std::string(listen_address) + ")");
+    if (is_host_of(advertised_name, advertised_name))
+        names.push_back("the advertised name (" + std::string(advertised_name) + ")");
+    std::string text = "Host '" + std::string(host_header.substr(0, 100)) + "' is not ";
+    for (size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    return text;
 }
 
 bool is_loopback_origin(std::string_view origin) noexcept {

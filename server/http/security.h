@@ -3,6 +3,7 @@
 // host name, which shows in Host; a cross-site page shows in Origin.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace http {
@@ -20,6 +21,18 @@ bool is_loopback_host(std::string_view host_header) noexcept;
 // address and the wildcards 0.0.0.0 and ::, which are no name a client
 // should use.
 bool is_host_of(std::string_view host_header, std::string_view address) noexcept;
+
+// The Host rule of both servers: a loopback host, or is_host_of() the
+// address listened on (--host) or the advertised name (--advertise).
+bool is_own_host(std::string_view host_header, std::string_view listen_address,
+                 std::string_view advertised_name) noexcept;
+// Why is_own_host() said no, for the 403, naming every accepted name besides
+// the loopback ones: "Host 'evil.example' is not a loopback name", "... is
+// not a loopback name or the advertised name (devbox)", "... is not a
+// loopback name, the listening address (10.0.0.5) or the advertised name
+// (devbox)". The Host is cut to 100 bytes.
+std::string host_refusal(std::string_view host_header, std::string_view listen_address,
+                         std::string_view advertised_name);
 
 // "http://" or "https://" followed by a loopback host as above and nothing
 // more (no path). "null" and every other origin are false.

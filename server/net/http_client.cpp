@@ -53,6 +53,7 @@ HttpClient::HttpClient(loop::EventLoop& loop, std::string host, uint16_t port, H
 HttpClient::~HttpClient() {
     close();
     loop_.cancel(timer_);
+    loop_.cancel(report_timer_);
 }
 
 // The one place that touches the loop's timers: one tick for the client's
@@ -97,7 +98,9 @@ Status HttpClient::request(const HttpRequest& request, HttpResponseHandler& hand
     if (reused_) {
         state_ = State::sending;
         deadline_ms_ = loop::monotonic_ms() + options_.response_timeout_ms;
+        in_request_ = true;  // the connection may be dead: fail() waits for the loop
         send_some();
+        in_request_ = false;
         return Ok{};
     }
     Status opened = open();
@@ -255,6 +258,7 @@ bool HttpClient::retry() noexcept {
 }
 
 void HttpClient::fail(std::string what) noexcept {
+    if (in_request_) return fail_later(std::move(what));
     close();
     HttpResponseHandler* handler = std::exchange(handler_, nullptr);
     ++generation_;
@@ -262,7 +266,20 @@ void HttpClient::fail(std::string what) noexcept {
     if (handler) handler->on_error(Error{endpoint_ + ": " + what});
 }
 
+// The caller of request() has not seen it return yet: the error goes out
+// from a timer, so no callback runs inside request().
+void HttpClient::fail_later(std::string what) noexcept {
+    close();
+    pending_error_ = std::move(what);
+    loop_.cancel(report_timer_);
+    report_timer_ = loop_.every(1, [this] {
+        loop_.cancel(std::exchange(report_timer_, 0));
+        if (busy() && !pending_error_.empty()) fail(std::exchange(pending_error_, {}));
+    });
+}
+
 void HttpClient::cancel() noexcept {
+    loop_.cancel(std::exchange(report_timer_, 0));
     close();
     handler_ = nullptr;
     ++generation_;

@@ -44,9 +44,9 @@ struct HttpRequest {
     int retry_if_idle_closed = -1;  // -1: by the method; 0 no; 1 yes
 };
 
-// What the client reports. Called from the loop; a handler may call
-// request() (from on_done or on_error) or cancel(), but must not destroy
-// the client inside a callback.
+// What the client reports. Called from the loop, never from inside
+// request(); a handler may call request() (from on_done or on_error) or
+// cancel(), but must not destroy the client inside a callback.
 class HttpResponseHandler {
 public:
     // The head; its views are valid during the call only.
@@ -82,7 +82,9 @@ public:
 
     // Starts `request`; the outcome goes to `handler`, which must outlive it.
     // Fails at once (and calls nothing) when a request is in flight, the
-    // address is not numeric or a header cannot be sent.
+    // address is not numeric or a header cannot be sent. A failure met while
+    // starting (a kept-alive connection found dead, and no retry allowed) is
+    // reported to `handler` from the loop's next turn.
     Status request(const HttpRequest& request, HttpResponseHandler& handler) noexcept;
     // Drops the request in flight and its connection; no callback follows.
     void cancel() noexcept;
@@ -102,6 +104,7 @@ private:
     void parse(bool eof) noexcept;
     void finish() noexcept;
     void fail(std::string what) noexcept;
+    void fail_later(std::string what) noexcept;
     bool retry() noexcept;
     void close() noexcept;
     void tick() noexcept;
@@ -128,7 +131,9 @@ private:
     bool stream_ = false;
     bool head_request_ = false;
     int64_t deadline_ms_ = 0;   // 0: none
-    std::string pending_error_; // a connect() failure known at once, reported from the loop
+    std::string pending_error_; // a failure known at once, reported from the loop
+    bool in_request_ = false;   // inside request(): a failure waits for the loop
+    loop::TimerId report_timer_ = 0;  // delivers pending_error_ at the loop's next turn
     uint64_t generation_ = 0;   // changes whenever the request in flight ends
     loop::TimerId timer_ = 0;   // see start_ticks()
 };

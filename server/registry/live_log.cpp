@@ -110,6 +110,8 @@ std::string LiveLog::diff_message(const Diff& diff) const {
 std::string LiveLog::snapshot_message() const {
     std::string out;
     append_head(out, "snapshot", epoch_, gen_);
+    out += ",\"heartbeatMs\":";
+    out += std::to_string(heartbeat_ms_);
     out += ",\"servers\":";
     append_entries(out, servers_);
     out += '}';

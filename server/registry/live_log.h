@@ -6,11 +6,13 @@
 // diffs it missed, else a snapshot. Pure: no I/O, no clock.
 //
 // Messages, one JSON object each, compact:
-//   {"type":"snapshot","epoch":E,"gen":G,"servers":[...]}
+//   {"type":"snapshot","epoch":E,"gen":G,"heartbeatMs":H,"servers":[...]}
 //   {"type":"diff","epoch":E,"gen":G,"base":G-1,"upsert":[...],"remove":[...]}
 //   {"type":"heartbeat","epoch":E,"gen":G}
 // and the ETag of GET /api/registry is "E.G" (quotes included). E is a
-// number below 2^53, so that JavaScript reads it exactly.
+// number below 2^53, so that JavaScript reads it exactly. H is the period of
+// the heartbeats (--watch-heartbeat), so that a watcher knows when silence
+// means a dead socket.
 #pragma once
 
 #include <cstdint>
@@ -36,12 +38,16 @@ struct Diff {
 
 class LiveLog {
 public:
+    static constexpr int64_t kDefaultHeartbeatMs = 15'000;
+
     // epoch in 1..kMaxEpoch (larger values are masked into range, 0 becomes 1);
     // keep at least 1.
     explicit LiveLog(uint64_t epoch, size_t keep = 256);
 
     uint64_t epoch() const { return epoch_; }
     uint64_t gen() const { return gen_; }
+    // The heartbeat period the snapshot announces (the sender keeps it).
+    void set_heartbeat_ms(int64_t heartbeat_ms) { heartbeat_ms_ = heartbeat_ms; }
     const std::vector<json::Value>& servers() const { return servers_; }
 
     // Replaces the live set. Elements that are not objects with a non-empty
@@ -72,6 +78,7 @@ private:
     uint64_t epoch_;
     size_t keep_;
     uint64_t gen_ = 0;
+    int64_t heartbeat_ms_ = kDefaultHeartbeatMs;
     std::vector<json::Value> servers_;  // in the order last applied
     std::deque<Diff> diffs_;            // gens diffs_.front().gen .. gen_
 };

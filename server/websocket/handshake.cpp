@@ -55,9 +55,8 @@ std::string accept_key(std::string_view client_key) {
 Handshake check_host(const http::Request& request, const HandshakePolicy& policy) {
     // An absolute-form target's authority, not the Host header (RFC 9112 §3.2.2).
     std::string_view host = request.host();
-    if (!policy.allow_any_host && !http::is_loopback_host(host) && !http::is_host_of(host, policy.listen_address) &&
-        !http::is_host_of(host, policy.advertised_name))
-        return refuse(403, "Host '" + std::string(host.substr(0, 100)) + "' is not a loopback name");
+    if (!policy.allow_any_host && !http::is_own_host(host, policy.listen_address, policy.advertised_name))
+        return refuse(403, http::host_refusal(host, policy.listen_address, policy.advertised_name));
     return Handshake{};
 }
 

@@ -1,87 +1,34 @@
-// EtcdClient's failover and error messages against scripted gateways: a
-// thread that answers every request on its port with one canned response.
+// EtcdClient's failover and error messages against scripted gateways
+// (tests/support/etcd_gateway.h), each answering every request on its port
+// with one canned response.
 #include "app/etcd_client.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 
-#include <atomic>
 #include <optional>
 #include <string>
-#include <thread>
 
-#include "base/unique_fd.h"
 #include "registry/etcd_url.h"
+#include "tests/support/etcd_gateway.h"
 
 namespace {
 
-// Answers each request (head plus Content-Length body) with `answer`, on
-// one connection after another, until destroyed.
+using support::gateway_reply;
+
+// Answers every call with `answer`, on one connection after another.
 class CannedServer {
 public:
-    explicit CannedServer(std::string answer) : answer_(std::move(answer)) {
-        fd_.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        ::bind(fd_.get(), reinterpret_cast<sockaddr*>(&address), length);
-        ::listen(fd_.get(), 8);
-        ::getsockname(fd_.get(), reinterpret_cast<sockaddr*>(&address), &length);
-        port_ = ntohs(address.sin_port);
-        thread_ = std::thread([this] { serve(); });
-    }
-    ~CannedServer() {
-        stop_ = true;
-        thread_.join();
-    }
-    uint16_t port() const { return port_; }
-    int requests() const { return requests_; }
+    explicit CannedServer(std::string answer)
+        : gateway_([answer = std::move(answer)](const std::string&, const std::string&) { return answer; }) {}
+    uint16_t port() const { return gateway_.port(); }
+    int requests() { return static_cast<int>(gateway_.calls().size()); }
 
 private:
-    bool wait(int fd) {
-        pollfd p{fd, POLLIN, 0};
-        while (!stop_)
-            if (::poll(&p, 1, 20) == 1) return true;
-        return false;
-    }
-    void serve() {
-        while (wait(fd_.get())) {
-            UniqueFd client(::accept(fd_.get(), nullptr, nullptr));
-            std::string in;
-            char buffer[4096];
-            while (wait(client.get())) {
-                ssize_t n = ::recv(client.get(), buffer, sizeof buffer, 0);
-                if (n <= 0) break;
-                in.append(buffer, static_cast<size_t>(n));
-                size_t end = in.find("\r\n\r\n");
-                if (end == std::string::npos) continue;
-                size_t length_at = in.find("Content-Length: ");
-                size_t length = length_at < end ? std::stoul(in.substr(length_at + 16)) : 0;
-                if (in.size() < end + 4 + length) continue;
-                in.erase(0, end + 4 + length);
-                ++requests_;
-                ::send(client.get(), answer_.data(), answer_.size(), MSG_NOSIGNAL);
-            }
-        }
-    }
-    std::string answer_;
-    UniqueFd fd_;
-    uint16_t port_ = 0;
-    std::atomic<bool> stop_{false};
-    std::atomic<int> requests_{0};
-    std::thread thread_;
+    support::ScriptedGateway gateway_;
 };
 
-std::string reply(std::string_view status, std::string_view body) {
-    return "HTTP/1.1 " + std::string(status) + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
-           std::string(body);
-}
-
-const std::string kNoLeader = reply("503 Service Unavailable",
-                                    R"({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"})");
+const std::string kNoLeader = gateway_reply("503 Service Unavailable",
+                                            R"({"error":"etcdserver: no leader","code":14,"message":"etcdserver: no leader"})");
 
 std::string endpoint(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
 
@@ -106,7 +53,7 @@ registry::EtcdTarget target(std::initializer_list<uint16_t> ports) {
 
 TEST(EtcdClient, A5xxMovesOnToTheNextEndpointAndStaysThere) {
     CannedServer sick(kNoLeader);
-    CannedServer fine(reply("200 OK", R"({"header":{"revision":"3"}})"));
+    CannedServer fine(gateway_reply("200 OK", R"({"header":{"revision":"3"}})"));
     auto loop = loop::EventLoop::create();
     ASSERT_TRUE(loop.ok());
     app::EtcdClient client(loop.value(), target({sick.port(), fine.port()}), "");
@@ -138,9 +85,9 @@ TEST(EtcdClient, WhenEveryEndpointFailsEachIsNamed) {
 }
 
 TEST(EtcdClient, A4xxIsAnAnswerNotAFailover) {
-    CannedServer missing(reply("404 Not Found", R"({"error":"etcdserver: requested lease not found","code":5,)"
-                                                R"("message":"etcdserver: requested lease not found"})"));
-    CannedServer other(reply("200 OK", "{}"));
+    CannedServer missing(gateway_reply("404 Not Found", R"({"error":"etcdserver: requested lease not found","code":5,)"
+                                                        R"("message":"etcdserver: requested lease not found"})"));
+    CannedServer other(gateway_reply("200 OK", "{}"));
     auto loop = loop::EventLoop::create();
     ASSERT_TRUE(loop.ok());
     app::EtcdClient client(loop.value(), target({missing.port(), other.port()}), "");

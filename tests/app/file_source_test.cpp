@@ -117,7 +117,7 @@ TEST_F(FileSourceTest, ReadsTheFileAtStartAndEveryReplacement) {
     start();
     EXPECT_EQ(live_->log().gen(), 1u);  // read at once, before any event
     EXPECT_EQ(live_->log().snapshot_message(),
-              "{\"type\":\"snapshot\",\"epoch\":5,\"gen\":1,\"servers\":[" + compact("me", ::getpid()) + "]}");
+              "{\"type\":\"snapshot\",\"epoch\":5,\"gen\":1,\"heartbeatMs\":0,\"servers\":[" + compact("me", ::getpid()) + "]}");
     replace_file(registry(), file_of({entry("me", ::getpid()), entry("me-too", ::getpid())}));
     EXPECT_EQ(next_diff(), diff(2, compact("me-too", ::getpid()), ""));
     replace_file(registry(), file_of({}));

@@ -77,7 +77,7 @@ TEST_F(LiveRegistryTest, DecoratorShapesWhatIsServedAndRepublishPushesItsChanges
                                     R"({"type":"diff","epoch":7,"gen":1,"base":0,"upsert":[{"id":"a","port":1001,"status":"live"}],"remove":[]})",
                                     R"({"type":"diff","epoch":7,"gen":2,"base":1,"upsert":[{"id":"a","port":1001,"status":"unresponsive"}],"remove":[]})"}));
     EXPECT_EQ(live_.log().snapshot_message(),
-              R"({"type":"snapshot","epoch":7,"gen":2,"servers":[{"id":"a","port":1001,"status":"unresponsive"}]})");
+              R"({"type":"snapshot","epoch":7,"gen":2,"heartbeatMs":15000,"servers":[{"id":"a","port":1001,"status":"unresponsive"}]})");
     live_.republish();  // nothing changed
     EXPECT_EQ(watcher.messages.size(), 2u);
 }
@@ -90,6 +90,14 @@ TEST_F(LiveRegistryTest, HeartbeatGoesToEveryWatcher) {
     live_.heartbeat();
     EXPECT_EQ(one.messages.back(), R"({"type":"heartbeat","epoch":7,"gen":1})");
     EXPECT_EQ(two.messages.back(), R"({"type":"heartbeat","epoch":7,"gen":1})");
+}
+
+// The snapshot tells a watcher the period, so that it knows how long a
+// silence is (--watch-heartbeat 60s: the page must not give up after 35 s).
+TEST_F(LiveRegistryTest, TheSnapshotSaysTheHeartbeatPeriod) {
+    EXPECT_EQ(live_.log().snapshot_message(), R"({"type":"snapshot","epoch":7,"gen":0,"heartbeatMs":15000,"servers":[]})");
+    live_.set_heartbeat_interval(60'000);
+    EXPECT_EQ(live_.log().snapshot_message(), R"({"type":"snapshot","epoch":7,"gen":0,"heartbeatMs":60000,"servers":[]})");
 }
 
 // A watcher dropped while a message goes out removes itself then; the

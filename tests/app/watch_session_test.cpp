@@ -91,7 +91,7 @@ TEST(ParseResume, EpochAndGenInEitherOrder) {
 
 TEST_F(WatchSessionTest, SnapshotFirst) {
     session_.start(log_, "/api/registry/watch");
-    EXPECT_EQ(texts(), (std::vector<std::string>{R"({"type":"snapshot","epoch":9,"gen":3,"servers":[{"id":"b","port":2}]})"}));
+    EXPECT_EQ(texts(), (std::vector<std::string>{R"({"type":"snapshot","epoch":9,"gen":3,"heartbeatMs":15000,"servers":[{"id":"b","port":2}]})"}));
     EXPECT_EQ(link_.deadline, 0);  // no deadline: heartbeats and the backlog rule keep watch
 }
 
@@ -111,7 +111,7 @@ TEST_F(WatchSessionTest, AnotherEpochOrAGenAheadGetsASnapshot) {
     session_.start(log_, "/api/registry/watch?epoch=8&gen=1");
     app::WatchSession ahead(link_, config_);
     ahead.start(log_, "/api/registry/watch?epoch=9&gen=4");
-    const std::string snapshot = R"({"type":"snapshot","epoch":9,"gen":3,"servers":[{"id":"b","port":2}]})";
+    const std::string snapshot = R"({"type":"snapshot","epoch":9,"gen":3,"heartbeatMs":15000,"servers":[{"id":"b","port":2}]})";
     EXPECT_EQ(texts(), (std::vector<std::string>{snapshot, snapshot}));
 }
 

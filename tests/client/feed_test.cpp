@@ -29,10 +29,12 @@ std::string entry(const std::string& id, int port, const std::string& extra = ""
            std::to_string(port) + R"(","pid":100)" + extra + "}";
 }
 
-std::string snapshot(uint64_t epoch, uint64_t gen, const std::vector<std::string>& entries) {
+// heartbeat_ms 0: the field left out, as an older registry-http does.
+std::string snapshot(uint64_t epoch, uint64_t gen, const std::vector<std::string>& entries, int heartbeat_ms = 0) {
     std::string list;
     for (const std::string& e : entries) list += (list.empty() ? "" : ",") + e;
-    return R"({"type":"snapshot","epoch":)" + std::to_string(epoch) + R"(,"gen":)" + std::to_string(gen) +
+    std::string period = heartbeat_ms > 0 ? R"(,"heartbeatMs":)" + std::to_string(heartbeat_ms) : "";
+    return R"({"type":"snapshot","epoch":)" + std::to_string(epoch) + R"(,"gen":)" + std::to_string(gen) + period +
            R"(,"servers":[)" + list + "]}";
 }
 
@@ -261,6 +263,45 @@ TEST_F(ClientFeedTest, HeartbeatsKeepTheSocketAndSilenceEndsIt) {
     // The fallback asks whether anything changed since what the page holds.
     ASSERT_EQ(platform_.fetches.size(), 2u);
     EXPECT_EQ(platform_.etags.back(), "\"7.3\"");
+}
+
+// registry-http --watch-heartbeat 60s says so in the snapshot: silence is
+// two of its periods and the slack, not the 35 s of the default.
+TEST_F(ClientFeedTest, TheSnapshotsHeartbeatPeriodSetsTheSilenceLimit) {
+    app_.start(0);
+    app_.socket_opened(kFirstWatch, 10);
+    app_.socket_message(kFirstWatch, snapshot(7, 3, {entry("a", 4001)}, 60000), true, 20);
+    app_.socket_opened(2, 30);  // server a's card
+    EXPECT_DOUBLE_EQ(app_.feed().silence_ms(), 125000);
+    EXPECT_DOUBLE_EQ(wakeup_after(20 + Feed::kSilenceMs), 20 + 125000);  // 35 s: the default's limit
+    EXPECT_TRUE(platform_.closed.empty());
+    EXPECT_EQ(mode(), FeedMode::live);
+    app_.tick(20 + 125000 - 1);
+    EXPECT_TRUE(platform_.closed.empty());
+    EXPECT_EQ(mode(), FeedMode::live);
+
+    app_.tick(20 + 125000);
+    EXPECT_TRUE(closed(kFirstWatch, "silent"));
+    EXPECT_EQ(lines_with("error Registry watch lost (no message for 125 s); polling"), 1u);
+}
+
+// A resume brings no snapshot, so the page resumes only the run whose
+// period it knows; a poll that finds another epoch (registry-http restarted,
+// maybe with another --watch-heartbeat) makes it subscribe afresh.
+TEST_F(ClientFeedTest, APolledEpochWhosePeriodThePageDoesNotKnowIsNotResumed) {
+    start_live();
+    app_.socket_closed(kFirstWatch, 1006, "", 1000);
+    app_.registry_loaded("[" + entry("a", 4001) + "]", 1010, "\"8.2\"");
+    EXPECT_EQ(app_.feed().position(), (client::WatchPosition{8, 2}));
+    app_.tick(1500);  // the first retry
+    SocketId fresh = last_watch();
+    ASSERT_NE(fresh, kFirstWatch);
+    EXPECT_EQ(platform_.opened.at(fresh), kWatch);  // no ?epoch=8&gen=2
+    app_.socket_opened(fresh, 1600);
+    EXPECT_EQ(mode(), FeedMode::polling);  // not live until the snapshot
+    app_.socket_message(fresh, snapshot(8, 2, {entry("a", 4001)}, 60000), true, 1610);
+    EXPECT_EQ(mode(), FeedMode::live);
+    EXPECT_DOUBLE_EQ(app_.feed().silence_ms(), 125000);
 }
 
 TEST_F(ClientFeedTest, WhileDownItPollsWithIfNoneMatchAndA304ChangesNothing) {

@@ -20,7 +20,7 @@ WatchMessage parse(std::string_view text) {
 
 // The examples of docs/http.md.
 constexpr std::string_view kSnapshot =
-    R"({"type":"snapshot","epoch":4417,"gen":3,"servers":[{"id":"server-1795345143549-hzl13e","port":43747,)"
+    R"({"type":"snapshot","epoch":4417,"gen":3,"heartbeatMs":15000,"servers":[{"id":"server-1795345143549-hzl13e","port":43747,)"
     R"("url":"ws://localhost:43747","pid":12579,"startedAt":"2026-11-22T10:59:03.549Z","status":"live",)"
     R"("connections":1,"messages":12}]})";
 constexpr std::string_view kDiffAdd =
@@ -35,6 +35,7 @@ TEST(ClientWatch, ParsesTheDocumentedMessages) {
     WatchMessage snapshot = parse(kSnapshot);
     EXPECT_EQ(snapshot.type, WatchType::snapshot);
     EXPECT_EQ(snapshot.position, (WatchPosition{4417, 3}));
+    EXPECT_EQ(snapshot.heartbeat_ms, 15000u);
     ASSERT_EQ(snapshot.servers.size(), 1u);
     EXPECT_EQ(snapshot.servers[0].id, "server-1795345143549-hzl13e");
     EXPECT_EQ(snapshot.servers[0].status, "live");
@@ -55,6 +56,10 @@ TEST(ClientWatch, ParsesTheDocumentedMessages) {
     WatchMessage heartbeat = parse(kHeartbeat);
     EXPECT_EQ(heartbeat.type, WatchType::heartbeat);
     EXPECT_EQ(heartbeat.position, (WatchPosition{4417, 5}));
+
+    // An older server's snapshot does not say its period (nor does a bad one).
+    EXPECT_EQ(parse(R"({"type":"snapshot","epoch":1,"gen":1,"servers":[]})").heartbeat_ms, 0u);
+    EXPECT_EQ(parse(R"({"type":"snapshot","epoch":1,"gen":1,"heartbeatMs":-5,"servers":[]})").heartbeat_ms, 0u);
 
     // A type from a newer server is not an error, and says nothing.
     EXPECT_EQ(parse(R"({"type":"probe-report","x":1})").type, WatchType::other);

@@ -69,6 +69,26 @@ TEST(SecurityTest, HostOfAnAdvertisedName) {
     EXPECT_FALSE(is_host_of("devbox", "")) << "no name advertised";
 }
 
+// The 403 names what would have been accepted: the loopback names, and the
+// address listened on and the advertised name when they add one.
+TEST(SecurityTest, HostRefusalNamesEveryAcceptedName) {
+    EXPECT_TRUE(is_own_host("localhost:80", "", ""));
+    EXPECT_TRUE(is_own_host("10.0.0.5", "10.0.0.5", ""));
+    EXPECT_TRUE(is_own_host("devbox:80", "127.0.0.1", "devbox"));
+    EXPECT_FALSE(is_own_host("evil.example", "127.0.0.1", "devbox"));
+    for (std::string_view loopback_only : {"", "127.0.0.1", "::1", "0.0.0.0", "::", "localhost"})
+        EXPECT_EQ(host_refusal("evil.example", loopback_only, ""), "Host 'evil.example' is not a loopback name")
+            << loopback_only;
+    EXPECT_EQ(host_refusal("evil.example", "127.0.0.1", "devbox"),
+              "Host 'evil.example' is not a loopback name or the advertised name (devbox)");
+    EXPECT_EQ(host_refusal("evil.example", "10.0.0.5", ""),
+              "Host 'evil.example' is not a loopback name or the listening address (10.0.0.5)");
+    EXPECT_EQ(host_refusal("evil.example", "fd00::5", "devbox"),
+              "Host 'evil.example' is not a loopback name, the listening address (fd00::5) or the advertised name "
+              "(devbox)");
+    EXPECT_EQ(host_refusal(std::string(150, 'h'), "", ""), "Host '" + std::string(100, 'h') + "' is not a loopback name");
+}
+
 TEST(SecurityTest, LoopbackOriginsAccepted) {
     const std::string_view accepted[] = {
         "http://localhost",     "http://localhost:5173", "https://localhost:5173", "HTTP://LOCALHOST:5173",

@@ -54,7 +54,8 @@ TEST(Advertise, WsServerEntryNamesTheAdvertisedHost) {
     EXPECT_EQ(http_status(handshake_with_host(ws.port, "localhost:" + p)), 101) << "loopback names stay accepted";
     std::string other = handshake_with_host(ws.port, "buildbox.example:" + p);
     EXPECT_EQ(http_status(other), 403) << other;
-    EXPECT_EQ(http_body(other), "403 Forbidden: Host 'buildbox.example:" + p + "' is not a loopback name\n");
+    EXPECT_EQ(http_body(other), "403 Forbidden: Host 'buildbox.example:" + p +
+                                   "' is not a loopback name or the advertised name (devbox.example)\n");
     std::string longer = handshake_with_host(ws.port, "devbox.example.evil.com:" + p);
     EXPECT_EQ(http_status(longer), 403) << longer;
 }
@@ -98,7 +99,7 @@ TEST(Advertise, RegistryHttpAcceptsTheAdvertisedHost) {
     EXPECT_EQ(http_status(ok), 200) << ok;
     std::string other = get_with_host(http.port, "devbox:" + p);
     EXPECT_EQ(http_status(other), 403) << other;
-    EXPECT_EQ(http_body(other), "403 Forbidden: Host 'devbox:" + p + "' is not a loopback name\n");
+    EXPECT_EQ(http_body(other), "403 Forbidden: Host 'devbox:" + p + "' is not a loopback name or the advertised name (buildbox)\n");
 }
 
 TEST(Advertise, PeerPlanRegisterWritesTheName) {

@@ -116,7 +116,7 @@ TEST_F(RegistryWatchTest, SnapshotThenADiffForEveryStartStopAndKill) {
     const std::string snapshot = next_message(watcher.get());
     const uint64_t epoch = epoch_of(snapshot);
     ASSERT_NE(epoch, 0u) << snapshot;
-    EXPECT_EQ(snapshot, head_of(epoch, "snapshot", 0) + ",\"servers\":[]}");
+    EXPECT_EQ(snapshot, head_of(epoch, "snapshot", 0) + ",\"heartbeatMs\":3600000,\"servers\":[]}");
 
     WsServer a = start_ws_server(registry());
     ASSERT_NE(a.port, 0);
@@ -147,7 +147,7 @@ TEST_F(RegistryWatchTest, SnapshotThenADiffForEveryStartStopAndKill) {
     // Another run's epoch: a snapshot.
     UniqueFd stranger = watch(port(), "/api/registry/watch?epoch=" + std::to_string(epoch + 1) + "&gen=2");
     ASSERT_TRUE(stranger);
-    EXPECT_EQ(next_message(stranger.get()), head_of(epoch, "snapshot", 4) + ",\"servers\":[]}");
+    EXPECT_EQ(next_message(stranger.get()), head_of(epoch, "snapshot", 4) + ",\"heartbeatMs\":3600000,\"servers\":[]}");
 
     // Up to date: nothing until the next change, which is gen 5 for everyone.
     UniqueFd current = watch(port(), "/api/registry/watch?epoch=" + std::to_string(epoch) + "&gen=4");
@@ -242,6 +242,14 @@ TEST_F(RegistryWatchTest, HeartbeatsCarryTheGen) {
     ASSERT_TRUE(watcher);
     const uint64_t epoch = epoch_of(next_message(watcher.get()));
     EXPECT_EQ(next_message(watcher.get()), head_of(epoch, "heartbeat", 0) + "}");
+}
+
+TEST_F(RegistryWatchTest, TheSnapshotSaysTheHeartbeatPeriod) {
+    start({"--watch-heartbeat", "60s"});
+    UniqueFd watcher = watch(port());
+    ASSERT_TRUE(watcher);
+    const std::string snapshot = next_message(watcher.get());
+    EXPECT_EQ(snapshot, head_of(epoch_of(snapshot), "snapshot", 0) + ",\"heartbeatMs\":60000,\"servers\":[]}");
 }
 
 TEST_F(RegistryWatchTest, PingPongAndCloseEchoed) {

@@ -43,6 +43,15 @@ public:
     void close_all() {
         while (!peers_.empty()) drop(peers_.begin()->first);
     }
+    // Resets every accepted connection now (SO_LINGER 0: an RST, no FIN), so
+    // the client's next send on one fails at once.
+    void reset_all() {
+        for (auto& [fd, peer] : peers_) {
+            linger abort{1, 0};
+            EXPECT_EQ(::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort), 0);
+        }
+        close_all();
+    }
     bool listening() const { return listener_.has_value(); }
     uint16_t port() const { return listener_->port(); }
     int accepts() const { return accepts_; }
@@ -134,9 +143,12 @@ struct Recorder final : HttpResponseHandler {
     }
     void on_error(const Error& e) noexcept override {
         error = e.message;
+        if (inside != nullptr && *inside) error_inside = true;
         loop.stop();
     }
     loop::EventLoop& loop;
+    const bool* inside = nullptr;  // set around a request() call: an error then came from inside it
+    bool error_inside = false;
     std::function<void()> then;  // instead of stopping after the first on_done
     int status = 0;
     bool keep_alive = false;
@@ -277,6 +289,35 @@ TEST_F(ClientTest, PostIsNotRetriedWhenTheKeptConnectionWasClosed) {
     ASSERT_TRUE(client.request(HttpRequest{}, first).ok());
     run();
     EXPECT_EQ(second.error, where(server.port()) + ": connection closed before the response");
+    EXPECT_EQ(server.accepts(), 1);
+}
+
+// A kept-alive connection found dead by request() itself (the server reset
+// it; a POST may not be sent again): the error comes from the loop after
+// request() returned, never from inside it, where the caller's state is
+// half made. Failed before the fix: on_error ran inside request().
+TEST_F(ClientTest, AnErrorFoundInsideRequestIsReportedAfterItReturned) {
+    ScriptedServer server(*loop, {{{"HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na"}}});
+    HttpClient client(*loop, "127.0.0.1", server.port());
+    Recorder first(*loop), second(*loop);
+    bool inside = false;
+    second.inside = &inside;
+    HttpRequest post;
+    post.method = "POST";
+    first.then = [&] {
+        server.reset_all();
+        inside = true;
+        EXPECT_TRUE(client.request(post, second).ok());
+        inside = false;
+        EXPECT_TRUE(client.busy());  // the request is in flight until its error is told
+        EXPECT_EQ(second.error, "");
+    };
+    ASSERT_TRUE(client.request(HttpRequest{}, first).ok());
+    run();
+    EXPECT_FALSE(second.error_inside);
+    EXPECT_EQ(second.error, where(server.port()) + ": send: Connection reset by peer");
+    EXPECT_FALSE(client.busy());
+    EXPECT_FALSE(client.connected());
     EXPECT_EQ(server.accepts(), 1);
 }
 

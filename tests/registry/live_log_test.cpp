@@ -25,7 +25,7 @@ const std::string kC = R"({"id":"c","port":1003})";
 TEST(LiveLog, StartsEmptyAtGenZero) {
     registry::LiveLog log(42);
     EXPECT_EQ(log.gen(), 0u);
-    EXPECT_EQ(log.snapshot_message(), R"({"type":"snapshot","epoch":42,"gen":0,"servers":[]})");
+    EXPECT_EQ(log.snapshot_message(), R"({"type":"snapshot","epoch":42,"gen":0,"heartbeatMs":15000,"servers":[]})");
     EXPECT_EQ(log.heartbeat_message(), R"({"type":"heartbeat","epoch":42,"gen":0})");
     EXPECT_EQ(log.etag(), "\"42.0\"");
 }
@@ -38,7 +38,7 @@ TEST(LiveLog, FirstEntriesAreOneDiffFromBaseZero) {
     EXPECT_EQ(diff->message,
               R"({"type":"diff","epoch":42,"gen":1,"base":0,"upsert":[{"id":"a","port":1001},{"id":"b","port":1002}],"remove":[]})");
     EXPECT_EQ(log.snapshot_message(),
-              R"({"type":"snapshot","epoch":42,"gen":1,"servers":[{"id":"a","port":1001},{"id":"b","port":1002}]})");
+              R"({"type":"snapshot","epoch":42,"gen":1,"heartbeatMs":15000,"servers":[{"id":"a","port":1001},{"id":"b","port":1002}]})");
     EXPECT_EQ(log.heartbeat_message(), R"({"type":"heartbeat","epoch":42,"gen":1})");
     EXPECT_EQ(log.etag(), "\"42.1\"");
 }
@@ -50,7 +50,7 @@ TEST(LiveLog, SameSetIsNoChange) {
     EXPECT_EQ(log.apply(set_of("[" + kB + "," + kA + "]")), nullptr);  // order alone is no change
     EXPECT_EQ(log.gen(), 1u);
     EXPECT_EQ(log.snapshot_message(),  // and the snapshot of a gen stays the same
-              R"({"type":"snapshot","epoch":7,"gen":1,"servers":[{"id":"a","port":1001},{"id":"b","port":1002}]})");
+              R"({"type":"snapshot","epoch":7,"gen":1,"heartbeatMs":15000,"servers":[{"id":"a","port":1001},{"id":"b","port":1002}]})");
 }
 
 TEST(LiveLog, ChangedEntryIsUpsertedWhole) {

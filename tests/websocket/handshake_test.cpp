@@ -116,6 +116,15 @@ TEST(Handshake, EveryRefusalHasItsStatusAndProblem) {
         {"Host cut to 100 bytes in the message", "GET / HTTP/1.1\r\nHost: " + long_host + "\r\n" + kUpgrade + kKey +
                                                      kVersion + "\r\n",
          403, "Host '" + long_host.substr(0, 100) + "' is not a loopback name"},
+        {"foreign Host, a name advertised",
+         "GET / HTTP/1.1\r\nHost: evil.example\r\n" + kUpgrade + kKey + kVersion + "\r\n", 403,
+         "Host 'evil.example' is not a loopback name or the advertised name (devbox)",
+         HandshakePolicy{{}, false, false, "127.0.0.1", "devbox"}},
+        {"foreign Host, another address listened on",
+         "GET / HTTP/1.1\r\nHost: evil.example\r\n" + kUpgrade + kKey + kVersion + "\r\n", 403,
+         "Host 'evil.example' is not a loopback name, the listening address (fd00::5) or the advertised name "
+         "(devbox)",
+         HandshakePolicy{{}, false, false, "fd00::5", "devbox"}},
         {"HTTP/1.0 without Host", "GET / HTTP/1.0\r\n" + kUpgrade + kKey + kVersion + "\r\n", 400,
          "a WebSocket handshake needs HTTP/1.1"},
         {"foreign Origin", good_request("Origin: http://evil.example\r\n"), 403,
