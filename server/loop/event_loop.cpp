@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 namespace loop {
 
@@ -157,8 +158,7 @@ void EventLoop::end_batch() noexcept {
 }
 
 Status EventLoop::run() noexcept {
-    running_ = true;
-    while (running_) {
+    while (!std::exchange(stop_requested_, false)) {
         auto ready = poller_.wait(next_timeout());
         if (!ready.ok()) return ready.error();
         now_ms_ = monotonic_ms();

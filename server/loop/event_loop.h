@@ -57,8 +57,10 @@ public:
     Status on_signal(int signo, std::function<void(int)> on_signal);
 
     int64_t now_ms() const noexcept { return now_ms_; }  // monotonic, updated per wake-up
-    Status run() noexcept;                                // until stop()
-    void stop() noexcept { running_ = false; }
+    // Until stop(). A stop() made before run() (a callback that finished
+    // the work before the loop started) is kept: run() then returns at once.
+    Status run() noexcept;
+    void stop() noexcept { stop_requested_ = true; }
 
 private:
     EventLoop(Poller poller, UniqueFd signal_read, UniqueFd signal_write);
@@ -84,7 +86,7 @@ private:
     std::vector<std::function<void()>> deferred_;   // called when the batch ends
     TimerId last_timer_ = 0;
     int64_t now_ms_ = 0;
-    bool running_ = false;
+    bool stop_requested_ = false;
 };
 
 using base::monotonic_ms;  // the loop's clock (base/clock.h)

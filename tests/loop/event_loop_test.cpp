@@ -47,6 +47,30 @@ TEST(EventLoop, TimerTicksUntilStopped) {
     EXPECT_EQ(ticks, 3);
 }
 
+// peer-plan run stops its loop from a callback that can finish before the
+// loop runs (the command exited at once); that stop used to be lost and run()
+// waited for events that never came.
+TEST(EventLoop, AStopBeforeRunIsKept) {
+    auto loop = loop::EventLoop::create();
+    ASSERT_TRUE(loop.ok());
+    bool backstop_fired = false;
+    loop.value().every(10'000, [&] {  // ends the run if the stop was lost
+        backstop_fired = true;
+        loop.value().stop();
+    });
+    loop.value().stop();
+    ASSERT_TRUE(loop.value().run().ok());
+    EXPECT_FALSE(backstop_fired);
+    // Kept once: the next run() runs until its own stop().
+    int ticks = 0;
+    loop.value().every(1, [&] {
+        if (++ticks == 2) loop.value().stop();
+    });
+    ASSERT_TRUE(loop.value().run().ok());
+    EXPECT_EQ(ticks, 2);
+    EXPECT_FALSE(backstop_fired);
+}
+
 TEST(EventLoop, SignalsArriveAsEvents) {
     auto loop = loop::EventLoop::create();
     ASSERT_TRUE(loop.ok());
