@@ -27,19 +27,7 @@ namespace {
 
 constexpr int64_t kTtlS = 2;  // etcd's minimum lease, so the kill -9 cases stay short
 
-struct Ran {
-    int code = -1;
-    std::string out, err;
-};
-
-Ran peer_plan(std::vector<std::string> args) {
-    Process p(bin("peer-plan"), args);
-    Ran ran;
-    ran.code = p.wait_exit().value_or(-1);
-    ran.out = p.stdout_text();
-    ran.err = p.stderr_text();
-    return ran;
-}
+Ran peer_plan(const std::vector<std::string>& args) { return run_to_end(bin("peer-plan"), args); }
 
 WsServer start_ws(const std::string& url, std::vector<std::string> extra = {}) {
     std::vector<std::string> args{"--lease-ttl", std::to_string(kTtlS) + "s"};

@@ -358,4 +358,13 @@ uint16_t read_close_code(int fd, std::string* reason) {
     return 0;
 }
 
+Ran run_to_end(const std::string& program, const std::vector<std::string>& args) {
+    Process p(program, args);
+    Ran ran;
+    ran.code = p.wait_exit().value_or(-1);
+    ran.out = p.stdout_text();
+    ran.err = p.stderr_text();
+    return ran;
+}
+
 }  // namespace harness

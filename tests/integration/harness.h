@@ -71,6 +71,14 @@ private:
     int status_ = 0;
 };
 
+// A program run to its end (bounded by kWaitMs): exit status (-1 if it did
+// not end in time), all of its stdout and stderr.
+struct Ran {
+    int code = -1;
+    std::string out, err;
+};
+Ran run_to_end(const std::string& program, const std::vector<std::string>& args);
+
 // ws-server started with `registry` and extra args; port parsed from its
 // "listening on port N" line (0 if it never came).
 struct WsServer {

@@ -24,20 +24,7 @@ using namespace harness;
 
 namespace {
 
-struct Ran {
-    int code = -1;
-    std::string out, err;
-};
-
-// Runs peer-plan to its end (bounded by kWaitMs).
-Ran peer_plan(std::vector<std::string> args) {
-    Process p(bin("peer-plan"), args);
-    Ran ran;
-    ran.code = p.wait_exit().value_or(-1);
-    ran.out = p.stdout_text();
-    ran.err = p.stderr_text();
-    return ran;
-}
+Ran peer_plan(const std::vector<std::string>& args) { return run_to_end(bin("peer-plan"), args); }
 
 // "peer-plan: registered <id> <url> (pid <pid>)"
 struct Registered {
