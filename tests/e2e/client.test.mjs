@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, ROOT, startRegistryHttp, startWsServer, tempDir } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { launchBrowser, ROOT, stepShowingLogs, startRegistryHttp, startWsServer, tempDir } from './harness.mjs';
 
 const REFRESH_MS = 1000;  // the page's ?poll=, so a fallback poll is quick to wait for
 const card = (id, status) => `.server-card[data-id="${id}"]` + (status ? `[data-status="${status}"]` : '');
@@ -48,18 +48,6 @@ async function sendAndAwaitEchoes(page, message, how, serverCount) {
 }
 
 describe('web client in Chromium', () => {
-  // A failing step also shows what the page and the servers said.
-  const step = (name, body) => test(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const log = await page?.innerText('#log').catch(() => '(page gone)');
-      const stderr = children.map((child) => `${child.name} ${child.id ?? child.origin}:\n${child.stderr}`);
-      error.message += `\n--- page log ---\n${log}\n--- server stderr ---\n${stderr.join('\n')}`;
-      throw error;
-    }
-  });
-
   const children = [];
   const pageErrors = [];
   let dir;
@@ -68,6 +56,8 @@ describe('web client in Chromium', () => {
   let servers;
   let browser;
   let page;
+  // A failing step also shows what the page and the servers said.
+  const step = stepShowingLogs(() => page, children);
 
   before(async () => {
     dir = tempDir('peer-plan-e2e-');

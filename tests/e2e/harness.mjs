@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,4 +125,19 @@ export async function launchBrowser() {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+// test(name, body) whose failure also shows what the page logged and what
+// the servers said on stderr. getPage: the page now (it is opened in before()).
+export function stepShowingLogs(getPage, children) {
+  return (name, body) => test(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      const log = await getPage()?.innerText('#log').catch(() => '(page gone)');
+      const stderr = children.map((child) => `${child.name} ${child.id ?? child.origin}:\n${child.stderr}`);
+      error.message += `\n--- page log ---\n${log}\n--- server stderr ---\n${stderr.join('\n')}`;
+      throw error;
+    }
+  });
 }

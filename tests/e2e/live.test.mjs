@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { launchBrowser, startRegistryHttp, startWsServer, tempDir } from './harness.mjs';
+import { after, before, describe } from 'node:test';
+import { launchBrowser, stepShowingLogs, startRegistryHttp, startWsServer, tempDir } from './harness.mjs';
 
 const AN_HOUR_MS = 3600000;
 const card = (id, status) => `.server-card[data-id="${id}"]` + (status ? `[data-status="${status}"]` : '');
@@ -33,16 +33,7 @@ describe('live page in Chromium', () => {
   let browser;
   let page;
 
-  const step = (name, body) => test(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      const log = await page?.innerText('#log').catch(() => '(page gone)');
-      const stderr = children.map((child) => `${child.name} ${child.id ?? child.origin}:\n${child.stderr}`);
-      error.message += `\n--- page log ---\n${log}\n--- server stderr ---\n${stderr.join('\n')}`;
-      throw error;
-    }
-  });
+  const step = stepShowingLogs(() => page, children);
 
   before(async () => {
     dir = tempDir('peer-plan-e2e-live-');
