@@ -53,7 +53,6 @@ HttpClient::HttpClient(loop::EventLoop& loop, std::string host, uint16_t port, H
 HttpClient::~HttpClient() {
     close();
     loop_.cancel(timer_);
-    loop_.cancel(report_timer_);
 }
 
 // The one place that touches the loop's timers: one tick for the client's
@@ -266,20 +265,14 @@ void HttpClient::fail(std::string what) noexcept {
     if (handler) handler->on_error(Error{endpoint_ + ": " + what});
 }
 
-// The caller of request() has not seen it return yet: the error goes out
-// from a timer, so no callback runs inside request().
+// The caller of request() has not seen it return yet: the error waits for
+// the next tick, like a connect() failure known at once.
 void HttpClient::fail_later(std::string what) noexcept {
     close();
     pending_error_ = std::move(what);
-    loop_.cancel(report_timer_);
-    report_timer_ = loop_.every(1, [this] {
-        loop_.cancel(std::exchange(report_timer_, 0));
-        if (busy() && !pending_error_.empty()) fail(std::exchange(pending_error_, {}));
-    });
 }
 
 void HttpClient::cancel() noexcept {
-    loop_.cancel(std::exchange(report_timer_, 0));
     close();
     handler_ = nullptr;
     ++generation_;

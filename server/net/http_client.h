@@ -84,7 +84,7 @@ public:
     // Fails at once (and calls nothing) when a request is in flight, the
     // address is not numeric or a header cannot be sent. A failure met while
     // starting (a kept-alive connection found dead, and no retry allowed) is
-    // reported to `handler` from the loop's next turn.
+    // reported to `handler` from the loop, at the client's next tick.
     Status request(const HttpRequest& request, HttpResponseHandler& handler) noexcept;
     // Drops the request in flight and its connection; no callback follows.
     void cancel() noexcept;
@@ -131,9 +131,8 @@ private:
     bool stream_ = false;
     bool head_request_ = false;
     int64_t deadline_ms_ = 0;   // 0: none
-    std::string pending_error_; // a failure known at once, reported from the loop
+    std::string pending_error_; // a failure known at once, reported at the next tick
     bool in_request_ = false;   // inside request(): a failure waits for the loop
-    loop::TimerId report_timer_ = 0;  // delivers pending_error_ at the loop's next turn
     uint64_t generation_ = 0;   // changes whenever the request in flight ends
     loop::TimerId timer_ = 0;   // see start_ticks()
 };
