@@ -105,10 +105,6 @@ private:
     OneShot later_;
 };
 
-// What a long-lived user of etcd (the registrar, the follower) says about
-// reaching it: its first outcome once, each outage once when it begins and
-// once when it ends; and how long to wait before the next try, doubling from
-// `first_ms` up to `max_ms` while it fails, 0 again after a success.
 // A wait doubling from `first_ms` up to `max_ms` with each grow(), 0 after reset().
 class DoublingDelay {
 public:
@@ -122,6 +118,10 @@ private:
     int64_t ms_ = 0;
 };
 
+// What a long-lived user of etcd (the registrar, the follower) says about
+// reaching it: its first outcome once, each outage once when it begins and
+// once when it ends; and how long to wait before the next try, doubling from
+// `first_ms` up to `max_ms` while it fails, 0 again after a success.
 class Reachability {
 public:
     enum class Turn : uint8_t { none, first, down, back };
