@@ -22,8 +22,6 @@
 #include "app/client_log.h"
 #include "base/log.h"
 #include "http/response.h"
-#include "json/value.h"
-#include "json/writer.h"
 
 namespace app {
 
@@ -34,13 +32,6 @@ namespace {
 
 bool is_data(Opcode opcode) {
     return opcode == Opcode::text || opcode == Opcode::binary || opcode == Opcode::continuation;
-}
-
-// GET /healthz (a query is allowed) that does not ask for an upgrade.
-bool is_health_request(const http::Request& request) {
-    const std::string_view path = request.path();
-    return request.method == "GET" && (path == "/healthz" || path.starts_with("/healthz?")) &&
-           !request.has_token("Upgrade", "websocket");
 }
 
 }  // namespace
@@ -138,24 +129,9 @@ size_t WsSession::handshake(std::span<uint8_t> input) noexcept {
 }
 
 void WsSession::answer_health(const http::Request& request) noexcept {
-    std::string response;
-    if (websocket::Handshake refused = websocket::check_host(request, config_.policy); refused.status != 0) {
-        client_event(link_.fd(), "/healthz refused: " + std::to_string(refused.status) + " " + refused.problem);
-        response = std::move(refused.response);
-    } else {
-        const WsHealth& health = *config_.health;
-        const std::string body = json::to_string(json::Value::object({
-            {"id", json::Value::string(health.id)},
-            {"instance", json::Value::string(health.instance)},
-            {"connections", json::Value::number(health.connections)},
-            {"messages", json::Value::number(health.messages)},
-            {"uptimeMs", json::Value::number(std::max<int64_t>(0, link_.now_ms() - health.started_ms))},
-        }), 0);
-        http::append_head(response, http::ResponseHead{200, "application/json", body.size(), false,
-                                                       "Cache-Control: no-store\r\n"});
-        response += body;
-    }
-    link_.write(response);
+    std::string refused;
+    link_.write(health_response(request, *config_.health, config_.policy, link_.now_ms(), &refused));
+    if (!refused.empty()) client_event(link_.fd(), "/healthz refused: " + refused);
     link_.close_after_flush();
 }
 

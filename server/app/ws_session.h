@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "app/ws_health.h"
 #include "http/request_parser.h"
 #include "net/buffer.h"
 #include "net/connection.h"
@@ -18,17 +19,6 @@
 #include "websocket/utf8.h"
 
 namespace app {
-
-// What ws-server's GET /healthz reports (SPEC "Live registry"): who it is,
-// set at start, and two counters its sessions keep. Counting costs an
-// increment per echoed message and one per opened or ended WebSocket.
-struct WsHealth {
-    std::string id;
-    std::string instance;
-    int64_t started_ms = 0;    // on the connections' monotonic clock (net::Link::now_ms)
-    int64_t connections = 0;   // WebSocket connections open now (handshake done, not yet closed)
-    int64_t messages = 0;      // messages echoed since start
-};
 
 struct WsConfig {
     uint64_t max_message = 16u << 20;       // bytes in one message, fragments added up (else 1009)
