@@ -11,7 +11,7 @@
 //
 // It shares one core with the server it measures, so every cycle it spends
 // shows in the figures; hence the least work per message it can do: one thread, one level-triggered epoll loop, one read of up to
-// 256 KiB per readable socket, checks done in place in the read buffer, and
+// 260 KiB per readable socket, checks done in place in the read buffer, and
 // everything queued during a batch of events leaves in one writev per socket
 // (small messages copied whole, large ones as iovecs into shared memory). It
 // reports its own CPU time per message next to the server's
