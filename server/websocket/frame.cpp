@@ -105,43 +105,6 @@ DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask wh
                         .consumed = header_size + static_cast<size_t>(length)};
 }
 
-// The hot path of echo. The mask phase is tied to the offset in the payload, not to the
-// address, so memcpy loads and stores make any alignment correct. Each block
-// is loaded before it is stored, so a destination at or below the source is
-// safe even when they overlap.
-void unmask(uint8_t* to, std::span<const uint8_t> from, const uint8_t key[4]) noexcept {
-    const uint8_t* data = from.data();
-    const size_t size = from.size();
-    uint8_t key_twice[8];
-    std::memcpy(key_twice, key, kMaskSize);
-    std::memcpy(key_twice + kMaskSize, key, kMaskSize);
-    uint64_t mask;
-    std::memcpy(&mask, key_twice, 8);
-    // Four 16-byte vectors (SSE2 or NEON registers) per turn.
-    using Vector = uint64_t __attribute__((vector_size(16)));
-    const Vector masks = {mask, mask};
-    size_t i = 0;
-    for (; i + 64 <= size; i += 64) {
-        Vector a, b, c, d;  // separate variables: gcc 12 writes an array back to the stack
-        std::memcpy(&a, data + i, 16);
-        std::memcpy(&b, data + i + 16, 16);
-        std::memcpy(&c, data + i + 32, 16);
-        std::memcpy(&d, data + i + 48, 16);
-        a ^= masks, b ^= masks, c ^= masks, d ^= masks;
-        std::memcpy(to + i, &a, 16);
-        std::memcpy(to + i + 16, &b, 16);
-        std::memcpy(to + i + 32, &c, 16);
-        std::memcpy(to + i + 48, &d, 16);
-    }
-    for (; i + 8 <= size; i += 8) {
-        uint64_t word;
-        std::memcpy(&word, data + i, 8);
-        word ^= mask;
-        std::memcpy(to + i, &word, 8);
-    }
-    for (; i < size; ++i) to[i] = data[i] ^ key[i % kMaskSize];
-}
-
 size_t write_header(uint8_t* out, Opcode opcode, uint64_t payload_size, bool fin) noexcept {
     out[0] = static_cast<uint8_t>((fin ? 0x80 : 0) | static_cast<uint8_t>(opcode));
     if (payload_size < 126) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "websocket/unmask.h"  // unmask(), which decode_frame() uses
+
 namespace websocket {
 
 enum class Opcode : uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
@@ -37,13 +39,9 @@ struct DecodeResult {
 // without waiting for the rest. The fragmentation sequence and UTF-8 of text
 // are the session's business, not checked here.
 // With Unmask::later the payload is left masked for the caller to unmask
-// where it wants it (see unmask()).
+// where it wants it (unmask(), websocket/unmask.h).
 enum class Unmask : bool { in_place, later };
 DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask when = Unmask::in_place) noexcept;
-
-// Writes `from` XOR the masking key (§5.3) to `to`, which may overlap `from`
-// as long as it does not start after it: unmasking can move a payload down.
-void unmask(uint8_t* to, std::span<const uint8_t> from, const uint8_t key[4]) noexcept;
 
 // Server frames are never masked. Writes a header for a frame with this
 // opcode/length into `out` (at least kMaxHeaderSize bytes) and returns the

@@ -14,14 +14,14 @@ FUZZ_NAMES   := frame utf8 json http session response
 FUZZ_FLAGS   := -std=c++20 $(WARNINGS) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
-FUZZ_SRCS_frame := server/websocket/frame.cpp server/websocket/utf8.cpp
+FUZZ_SRCS_frame := server/websocket/frame.cpp server/websocket/unmask.cpp server/websocket/utf8.cpp
 FUZZ_SRCS_utf8  := server/websocket/utf8.cpp
 FUZZ_SRCS_json  := server/json/reader.cpp server/json/value.cpp server/json/writer.cpp \
                    server/registry/entry.cpp server/websocket/utf8.cpp
 FUZZ_SRCS_http  := server/http/request_parser.cpp server/http/fields.cpp server/http/response.cpp server/http/security.cpp \
                    server/websocket/handshake.cpp server/websocket/base64.cpp server/websocket/sha1.cpp
 # The session target drives app::WsSession through the unit tests' host.
-FUZZ_SRCS_session := server/app/ws_session.cpp server/app/ws_health.cpp server/app/client_log.cpp server/json/value.cpp server/json/writer.cpp server/base/log.cpp server/base/clock.cpp server/base/civil_time.cpp server/websocket/frame.cpp server/websocket/utf8.cpp \
+FUZZ_SRCS_session := server/app/ws_session.cpp server/app/ws_health.cpp server/app/client_log.cpp server/json/value.cpp server/json/writer.cpp server/base/log.cpp server/base/clock.cpp server/base/civil_time.cpp server/websocket/frame.cpp server/websocket/unmask.cpp server/websocket/utf8.cpp \
                      $(FUZZ_SRCS_http)
 FUZZ_SRCS_response := server/http/response_parser.cpp server/http/fields.cpp
 FUZZ_HEADERS    := $(wildcard server/*/*.h tests/fuzz/*.h) tests/app/ws_session_host.h

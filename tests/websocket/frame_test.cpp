@@ -212,60 +212,6 @@ TEST(DecodeFrame, UnmasksEveryLengthAtEveryAlignment) {
     }
 }
 
-// The echo path unmasks each payload down to where its echo goes: `to` at or
-// below `from`, overlapping it whenever the shift is under the size.
-TEST(Unmask, EverySizeAndDownwardShift) {
-    const uint8_t key[4] = {0x01, 0x80, 0xfe, 0x5a};
-    constexpr size_t kGuard = 24;  // untouched bytes around the region, also a varied alignment
-    for (size_t size = 0; size <= 300; ++size) {
-        std::string plain = pattern(size);
-        Bytes masked(size);
-        for (size_t i = 0; i < size; ++i) masked[i] = static_cast<uint8_t>(plain[i]) ^ key[i % 4];
-        for (size_t shift = 0; shift <= 20; ++shift) {  // shift 0: in place, to == from
-            for (size_t align = 0; align < 8; align += 3) {
-                Bytes buffer(align + kGuard + shift + size + kGuard, 0xee);
-                uint8_t* to = buffer.data() + align + kGuard;
-                std::copy(masked.begin(), masked.end(), to + shift);
-                const Bytes before = buffer;
-                websocket::unmask(to, std::span<const uint8_t>(to + shift, size), key);
-                ASSERT_EQ(text_of({to, size}), plain) << "size " << size << " shift " << shift << " align " << align;
-                // Only [to, to + size) is written: source bytes past it and
-                // the guards on both sides keep their values.
-                const size_t first = align + kGuard, last = first + size;
-                for (size_t i = 0; i < buffer.size(); ++i) {
-                    if (i >= first && i < last) continue;
-                    ASSERT_EQ(buffer[i], before[i])
-                        << "byte " << i << " written; size " << size << " shift " << shift << " align " << align;
-                }
-            }
-        }
-    }
-}
-
-TEST(Unmask, IntoASeparateBuffer) {
-    const uint8_t key[4] = {0xde, 0xad, 0xbe, 0xef};
-    for (size_t size = 0; size <= 300; ++size) {
-        std::string plain = pattern(size);
-        Bytes masked(size);
-        for (size_t i = 0; i < size; ++i) masked[i] = static_cast<uint8_t>(plain[i]) ^ key[i % 4];
-        const Bytes source = masked;
-        Bytes out(size + 8, 0xee);
-        websocket::unmask(out.data() + 4, masked, key);
-        ASSERT_EQ(text_of(std::span<const uint8_t>(out).subspan(4, size)), plain) << size;
-        EXPECT_EQ(masked, source) << size;  // the source is only read
-        for (size_t i : {size_t{0}, size_t{1}, size_t{2}, size_t{3}, size + 4, size + 5, size + 6, size + 7})
-            EXPECT_EQ(out[i], 0xee) << size << " byte " << i;
-    }
-}
-
-TEST(Unmask, RfcExample) {
-    // RFC 6455 §5.7: "Hello" masked with 37 fa 21 3d.
-    Bytes masked = {0x7f, 0x9f, 0x4d, 0x51, 0x58};
-    Bytes out(5);
-    websocket::unmask(out.data(), masked, kRfcKey.data());
-    EXPECT_EQ(text_of(out), "Hello");
-}
-
 TEST(DecodeFrame, UnmaskLaterLeavesThePayloadMasked) {
     for (ValidFrame& f : valid_frames()) {
         const Bytes original = f.bytes;
