@@ -26,8 +26,9 @@ uint64_t key_word(const uint8_t key[4], size_t offset) noexcept {
     return word;
 }
 
-// Unmasks bytes [0, n) of `from` as words and single bytes (n is small).
-void unmask_words(uint8_t* to, const uint8_t* from, size_t n, uint64_t mask, const uint8_t key[4]) noexcept {
+// Unmasks bytes [0, n) of `from` as words, then single bytes; `mask` is the
+// key for byte 0 onwards (key_word), so for every byte at a multiple of 8.
+void unmask_words(uint8_t* to, const uint8_t* from, size_t n, uint64_t mask) noexcept {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t word;
@@ -35,10 +36,12 @@ void unmask_words(uint8_t* to, const uint8_t* from, size_t n, uint64_t mask, con
         word ^= mask;
         std::memcpy(to + i, &word, 8);
     }
-    for (; i < n; ++i) to[i] = from[i] ^ key[i % kMaskSize];
+    uint8_t bytes[8];
+    std::memcpy(bytes, &mask, 8);
+    for (; i < n; ++i) to[i] = from[i] ^ bytes[i % 8];
 }
 
-// How many bytes to unmask one by one before `to` is 64-byte aligned: none
+// How many bytes to unmask as words and bytes before `to` is 64-byte aligned: none
 // for payloads too short for aligned stores to pay back the detour. The key
 // is re-phased for what follows, so any count is right.
 size_t head_for(const uint8_t* to, size_t size) noexcept {
@@ -55,11 +58,14 @@ using Vector32 = uint64_t __attribute__((vector_size(32)));
 // Separate variables, not an array: gcc 12 writes an array back to the
 // stack. Always inlined, so that the AVX2 caller compiles it for AVX2.
 template <class Vector>
-[[gnu::always_inline]] inline void unmask_blocks(uint8_t* to, const uint8_t* from, size_t size, const uint8_t key[4]) noexcept {
-    size_t head = head_for(to, size);
-    const uint64_t first = key_word(key, 0);
-    unmask_words(to, from, head, first, key);
-    const uint64_t mask = key_word(key, head);
+[[gnu::always_inline]] inline void unmask_blocks(uint8_t* to, const uint8_t* from, size_t size,
+                                                const uint8_t key[4]) noexcept {
+    const size_t head = head_for(to, size);
+    uint64_t mask = key_word(key, 0);
+    if (head > 0) {
+        unmask_words(to, from, head, mask);
+        mask = key_word(key, head);
+    }
     constexpr size_t kBytes = sizeof(Vector);
     const Vector masks = Vector{} ^ mask;  // the word in every lane
     size_t i = head;
@@ -75,10 +81,7 @@ template <class Vector>
         std::memcpy(to + i + 2 * kBytes, &c, kBytes);
         std::memcpy(to + i + 3 * kBytes, &d, kBytes);
     }
-    // The rest starts at a multiple of 4 past `head`: the same phase.
-    uint8_t phased[kMaskSize];
-    for (size_t k = 0; k < kMaskSize; ++k) phased[k] = key[(head + k) % kMaskSize];
-    unmask_words(to + i, from + i, size - i, mask, phased);
+    unmask_words(to + i, from + i, size - i, mask);  // i - head is a multiple of 4: the same phase
 }
 
 void unmask_vector16(uint8_t* to, const uint8_t* from, size_t size, const uint8_t key[4]) noexcept {
