@@ -1,6 +1,6 @@
 // Unmasking (RFC 6455 §5.3), the one loop over every payload byte on the echo
 // path, in the ways this CPU can run it. unmask() picks the fastest once;
-// variants() lists every one built and runnable here, so that tests hold each
+// unmask_variants() lists every one built and runnable here, so that tests hold each
 // to the same contract on its own.
 #pragma once
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/ws_frames.h"
 #include "ws_session_host.h"
 
 namespace {
@@ -61,11 +62,7 @@ void expect_every_split(std::string_view input, const Outcome& expected,
 Outcome echoed(std::string output) { return {std::move(output), false, false}; }
 Outcome closed_with(std::string output) { return {std::move(output), true, false}; }
 
-std::string pattern(size_t size) {
-    std::string out(size, '\0');
-    for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 31 + 7) & 0xff);
-    return out;
-}
+using support::pattern;
 
 // ---- echo --------------------------------------------------------------------
 

@@ -22,11 +22,7 @@ std::string masked(uint8_t first_byte, const std::string& payload, int length_by
     return support::masked_frame(first_byte, payload, support::kRfcMask, length_bytes);
 }
 
-std::string pattern(size_t size) {
-    std::string out(size, '\0');
-    for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 31 + 7) & 0xff);
-    return out;
-}
+using support::pattern;
 
 std::vector<std::string> frame_seeds() {
     // Selector bytes: 0 no limit... see kLimits in frame_fuzz.cpp (7 = none, 2 = 125, 5 = 65536).

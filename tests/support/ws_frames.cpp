@@ -87,4 +87,10 @@ uint16_t close_code(std::string_view close_payload, std::string* reason) {
     return static_cast<uint16_t>((static_cast<uint8_t>(close_payload[0]) << 8) | static_cast<uint8_t>(close_payload[1]));
 }
 
+std::string pattern(size_t size) {
+    std::string out(size, '\0');
+    for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 31 + 7) & 0xff);
+    return out;
+}
+
 }  // namespace support

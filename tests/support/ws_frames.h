@@ -60,4 +60,8 @@ std::vector<Frame> parse_server_frames(std::string_view bytes, size_t* used = nu
 // The code of a close frame's payload (1005 when empty) and its reason.
 uint16_t close_code(std::string_view close_payload, std::string* reason = nullptr);
 
+// `size` bytes of test payload that no two neighbouring offsets share (byte i
+// is 31 i + 7), so a moved, dropped or doubled byte shows.
+std::string pattern(size_t size);
+
 }  // namespace support

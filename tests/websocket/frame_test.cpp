@@ -31,11 +31,7 @@ Bytes client_frame(uint8_t first_byte, std::string_view payload, std::array<uint
     return Bytes(frame.begin(), frame.end());
 }
 
-std::string pattern(size_t size) {
-    std::string out(size, '\0');
-    for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 31 + 7) & 0xff);
-    return out;
-}
+using support::pattern;
 
 struct ValidFrame {
     const char* name;

@@ -11,14 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/ws_frames.h"
+
 namespace {
 
 using Bytes = std::vector<uint8_t>;
 
 Bytes pattern(size_t size) {
-    Bytes out(size);
-    for (size_t i = 0; i < size; ++i) out[i] = static_cast<uint8_t>((i * 31 + 7) & 0xff);
-    return out;
+    const std::string text = support::pattern(size);
+    return Bytes(text.begin(), text.end());
 }
 
 std::vector<size_t> sizes() {
