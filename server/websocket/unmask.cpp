@@ -5,6 +5,7 @@
 // source bytes that are already loaded.
 #include "websocket/unmask.h"
 
+#include <bit>
 #include <cstring>
 
 namespace websocket {
@@ -17,18 +18,21 @@ void unmask_bytes(uint8_t* to, const uint8_t* from, size_t size, const uint8_t k
     for (size_t i = 0; i < size; ++i) to[i] = from[i] ^ key[i % kMaskSize];
 }
 
-// The key as 8 bytes for byte `offset` of the payload onwards.
+// The key as 8 bytes for byte `offset` of the payload onwards: one 4-byte
+// load, doubled and rotated (byte stores read back as a word would stall).
 uint64_t key_word(const uint8_t key[4], size_t offset) noexcept {
-    uint8_t bytes[8];
-    for (size_t i = 0; i < 8; ++i) bytes[i] = key[(offset + i) % kMaskSize];
-    uint64_t word;
-    std::memcpy(&word, bytes, 8);
-    return word;
+    uint32_t half;
+    std::memcpy(&half, key, kMaskSize);
+    const uint64_t word = (uint64_t{half} << 32) | half;  // both halves alike: the same in either byte order
+    const int bits = static_cast<int>(8 * (offset % kMaskSize));
+    return std::endian::native == std::endian::little ? std::rotr(word, bits) : std::rotl(word, bits);
 }
 
 // Unmasks bytes [0, n) of `from` as words, then single bytes; `mask` is the
 // key for byte 0 onwards (key_word), so for every byte at a multiple of 8.
-void unmask_words(uint8_t* to, const uint8_t* from, size_t n, uint64_t mask) noexcept {
+// Inlined into each variant, so that no AVX2 code calls out with the upper
+// halves of its registers in use (the compiler clears them on return).
+[[gnu::always_inline]] inline void unmask_words(uint8_t* to, const uint8_t* from, size_t n, uint64_t mask) noexcept {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         uint64_t word;
@@ -53,6 +57,7 @@ size_t head_for(const uint8_t* to, size_t size) noexcept {
 // Concrete types: gcc drops vector_size from an alias template.
 using Vector16 = uint64_t __attribute__((vector_size(16)));
 using Vector32 = uint64_t __attribute__((vector_size(32)));
+constexpr size_t kSmallestBlock = 4 * sizeof(Vector16);  // a turn of unmask_blocks
 
 // The head up to an aligned `to`, four vectors a turn, then words and bytes.
 // Separate variables, not an array: gcc 12 writes an array back to the
@@ -116,12 +121,18 @@ const Variants& variants() noexcept {
     return found;
 }
 
+// Chosen as the program starts (no guard to test on every call); nothing
+// unmasks before main().
+const auto fastest = variants().list[variants().count - 1].run;
+
 }  // namespace
 
 std::span<const UnmaskVariant> unmask_variants() noexcept { return {variants().list, variants().count}; }
 
 void unmask(uint8_t* to, std::span<const uint8_t> from, const uint8_t key[4]) noexcept {
-    static const auto fastest = variants().list[variants().count - 1].run;
+    // Below the smallest block of any variant, each runs only its words
+    // loop; most messages are that short, so they skip the call through a pointer.
+    if (from.size() < kSmallestBlock) return unmask_words(to, from.data(), from.size(), key_word(key, 0));
     fastest(to, from.data(), from.size(), key);
 }
 

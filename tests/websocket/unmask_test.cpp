@@ -80,6 +80,23 @@ TEST(UnmaskVariants, EverySizeShiftAndAlignment) {
     }
 }
 
+// unmask() itself, which takes short payloads past the variants: the same
+// contract, the echo's overlaps included.
+TEST(Unmask, EverySizeShiftAndAlignment) {
+    const websocket::UnmaskVariant itself = {
+        "unmask()", [](uint8_t* to, const uint8_t* from, size_t size, const uint8_t key[4]) noexcept {
+            websocket::unmask(to, {from, size}, key);
+        }};
+    for (size_t size : sizes()) {
+        for (size_t shift : {0, 1, 4, 13}) {
+            for (size_t align = 0; align < 64; align += size > 700 ? 7 : 3) {
+                check(itself, size, shift, align);
+                if (::testing::Test::HasFatalFailure()) return;
+            }
+        }
+    }
+}
+
 TEST(UnmaskVariants, RfcExample) {
     // RFC 6455 §5.7: "Hello" masked with 37 fa 21 3d.
     const uint8_t key[4] = {0x37, 0xfa, 0x21, 0x3d};
