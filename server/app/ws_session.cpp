@@ -154,17 +154,10 @@ bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
     return true;
 }
 
-bool WsSession::check_sequence(const websocket::DecodeResult& frame) noexcept {
-    const bool continuing = message_opcode_ != Opcode::continuation;
-    if (frame.opcode == Opcode::continuation && !continuing) {
-        fail(1002, "continuation frame without a message to continue");
-        return false;
-    }
-    if (frame.opcode != Opcode::continuation && continuing) {
-        fail(1002, "new data frame before the fragmented message finished");
-        return false;
-    }
-    return true;
+bool WsSession::refuse_sequence() noexcept {
+    fail(1002, message_opcode_ == Opcode::continuation ? "continuation frame without a message to continue"
+                                                       : "new data frame before the fragmented message finished");
+    return false;
 }
 
 bool WsSession::judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept {

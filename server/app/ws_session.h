@@ -67,8 +67,13 @@ private:
     // payload: what can be judged already is, in the order used for a whole
     // frame, so a rule broken gives the same close however the input is cut.
     bool judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept;
-    // The fragmentation rules (1002).
-    bool check_sequence(const websocket::DecodeResult& frame) noexcept;
+    // The fragmentation rules (1002): a continuation exactly when a message
+    // is in progress. Inline, as every data frame asks.
+    bool check_sequence(const websocket::DecodeResult& frame) noexcept {
+        const bool in_message = message_opcode_ != websocket::Opcode::continuation;
+        return (frame.opcode == websocket::Opcode::continuation) == in_message || refuse_sequence();
+    }
+    bool refuse_sequence() noexcept;  // fails with the rule broken; false
     // The message with this frame's payload fits in max_message (else 1009).
     bool check_size(uint64_t payload_size) noexcept;
     // For a text frame still arriving: validates the payload that has come

@@ -65,16 +65,13 @@ void Connection::on_readable() noexcept {
 void Connection::offer_input(std::span<uint8_t> fresh) noexcept {
     std::span<uint8_t> input = fresh.empty() ? in_.span() : fresh;
     input_hint_ = 0;
-    assert(in_place_ == nullptr && "write_in_place: nothing is left from an earlier callback");
-#ifndef NDEBUG
-    input_begin_ = input.data();
-    input_end_ = input.data() + input.size();
-#endif
+    begin_input(input);
     size_t used = on_input(input);
-#ifndef NDEBUG
-    input_begin_ = input_end_ = nullptr;  // the input is not the protocol's any more
-#endif
-    if (state_ != State::open) return;  // dead, or close_after_flush() already dropped the input
+    end_input();
+    if (state_ != State::open) {  // dead, or close_after_flush() already dropped the input
+        take_in_place();          // written in place after the close: dropped
+        return;
+    }
     if (!fresh.empty()) {
         if (used < input.size() && !in_.append(input.data() + used, input.size() - used, Growth::limited))
             return on_memory_short(buffer_memory.refused);
@@ -97,7 +94,7 @@ bool Connection::output_full() const { return out_.size() >= host_.limits().max_
 
 size_t Connection::output_room() const {
     // What this callback wrote in place may yet land in out_ too.
-    const size_t queued = out_.size() + (in_place_ ? in_place_size_ : 0);
+    const size_t queued = out_.size() + in_place_size();
     const size_t limit = host_.limits().max_output;
     return queued < limit ? limit - queued : 0;
 }
@@ -120,7 +117,9 @@ void Connection::write(std::string_view bytes) {
 }
 
 void Connection::copy_in_place() noexcept {
-    if (in_place_ && !out_.append(std::exchange(in_place_, nullptr), in_place_size_)) out_of_memory();
+    const std::span<uint8_t> run = take_in_place();
+    // Written after close_after_flush() or abort(): dropped, never sent.
+    if (!run.empty() && state_ == State::open && !out_.append(run.data(), run.size())) out_of_memory();
 }
 
 void Connection::out_of_memory() noexcept {
@@ -130,7 +129,8 @@ void Connection::out_of_memory() noexcept {
 }
 
 bool Connection::send_in_place() noexcept {
-    return send_after_backlog(std::exchange(in_place_, nullptr), in_place_size_);
+    const std::span<uint8_t> run = take_in_place();
+    return send_after_backlog(run.data(), run.size());
 }
 
 bool Connection::send_after_backlog(const void* data, size_t size) noexcept {
@@ -207,7 +207,7 @@ void Connection::flush() noexcept {
 }
 
 bool Connection::send_output() noexcept {
-    if (in_place_) return send_in_place();  // a short write there means the kernel is full
+    if (in_place_size() > 0) return send_in_place();  // a short write there means the kernel is full
     while (!out_.empty()) {
         ssize_t n = ::send(fd_.get(), out_.data(), out_.size(), 0);
         if (n > 0) {
@@ -235,6 +235,8 @@ void Connection::update_interest() noexcept {
 
 void Connection::close_after_flush() {
     if (state_ != State::open) return;
+    copy_in_place();  // what was written in place so far goes; nothing after it
+    if (state_ != State::open) return;
     state_ = State::flushing;
     producing_ = false;  // what is queued is the last of it
     deadline_ms_ = now_ms() + host_.limits().linger_ms;
@@ -245,7 +247,7 @@ void Connection::close_after_flush() {
 void Connection::abort() {
     if (state_ == State::dead) return;
     state_ = State::dead;
-    in_place_ = nullptr;
+    take_in_place();
     host_.remove(*this);
 }
 

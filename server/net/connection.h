@@ -26,7 +26,7 @@ namespace net {
 
 class Connection : public loop::Handler, public Link {
 public:
-    Connection(Host& host, UniqueFd fd) : host_(host), fd_(std::move(fd)) {}
+    Connection(Host& host, UniqueFd fd) : fd_(std::move(fd)), host_(host) {}
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
 
@@ -46,31 +46,9 @@ public:
     // from where it lies (one sendmsg), and only what it does not take is
     // copied. So this one can find the peer gone and abort() at once.
     void write(std::string_view head, std::string_view body) final;
-    // Queues `bytes`, which lie in the input being handled, without copying
-    // them: they go out from where they lie when the callback returns (only
-    // what the kernel does not take is copied). Bytes that start where the
-    // ones queued this way before them end join them, so a protocol that lays
-    // its answers end to end in the input sends them in one piece; others
-    // cost a copy of what came before. What the caller promises (inside the
-    // input of this callback, never before what it queued already) is
-    // checked by assert in debug and sanitizer builds.
-    void write_in_place(std::span<uint8_t> bytes) final {
-        if (state_ != State::open || bytes.empty()) return;
-        assert(bytes.data() >= input_begin_ && bytes.data() + bytes.size() <= input_end_ &&
-               "write_in_place: the bytes must lie in the input of this callback");
-        assert((in_place_ == nullptr || bytes.data() >= in_place_end()) &&
-               "write_in_place: the bytes must not start before the ones queued already");
-        if (in_place_end() == bytes.data()) {
-            in_place_size_ += static_cast<uint32_t>(bytes.size());
-            return;
-        }
-        copy_in_place();  // not adjacent: what came before goes first, from the backlog
-        in_place_ = bytes.data();
-        in_place_size_ = static_cast<uint32_t>(bytes.size());
-    }
-    // Where the bytes queued with write_in_place() in this callback end; null
-    // if there are none.
-    uint8_t* in_place_end() const final { return in_place_ ? in_place_ + in_place_size_ : nullptr; }
+    // write_in_place() and in_place_end() are net::Link's own (not virtual):
+    // what is written in place goes out from where it lies when the callback
+    // returns, and only what the kernel does not take is copied.
     // The unfinished message needs `total` bytes of input in all: the next
     // reads ask for no more than the rest, so the buffer empties when it
     // completes. The buffer still grows only with what arrives.
@@ -153,14 +131,15 @@ private:
     // Sends out_ then `data` in one call and keeps what the kernel leaves in out_.
     bool send_after_backlog(const void* data, size_t size) noexcept;
     void copy_in_place() noexcept;                         // the in-place bytes into out_ (order kept)
+    void keep_in_place() noexcept final { copy_in_place(); }
     void out_of_memory() noexcept;                         // out_ cannot grow: drop the connection
     void read_and_discard() noexcept;
     void update_interest() noexcept;
 
     // Ordered so that nothing is padding: every idle client costs sizeof its
     // session and nothing more (docs/benchmarks.md, memory).
+    UniqueFd fd_;  // first: it fills the 4 bytes net::Link leaves at its end
     Host& host_;
-    UniqueFd fd_;
     State state_ = State::open;
     uint8_t interest_ = 0;
     bool input_deferred_ = false;  // in_ holds input the protocol left for lack of output room
@@ -170,12 +149,6 @@ private:
     Buffer out_;  // output the kernel did not take yet
     int64_t deadline_ms_ = 0;
     uint32_t input_hint_ = 0;      // bytes the unfinished message needs in all (0: unknown)
-    uint32_t in_place_size_ = 0;
-    uint8_t* in_place_ = nullptr;  // output in the input (write_in_place), until the callback ends
-#ifndef NDEBUG
-    const uint8_t* input_begin_ = nullptr;  // the input being offered, for the asserts
-    const uint8_t* input_end_ = nullptr;
-#endif
 };
 
 }  // namespace net

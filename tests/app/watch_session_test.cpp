@@ -15,14 +15,13 @@ namespace {
 class Link final : public net::Link {
 public:
     void write(std::string_view bytes) override {
+        EXPECT_EQ(in_place_size(), 0u) << "a watcher writes nothing in place";
         if (!closing()) output.append(bytes);
     }
     void write(std::string_view head, std::string_view body) override {
         write(head);
         write(body);
     }
-    void write_in_place(std::span<uint8_t>) override { ADD_FAILURE() << "a watcher writes nothing in place"; }
-    uint8_t* in_place_end() const override { return nullptr; }
     size_t output_room() const override { return 1u << 20; }
     size_t output_pending() const override { return pending; }
     bool closing() const override { return closed || aborted; }
@@ -33,6 +32,7 @@ public:
     int64_t now_ms() const override { return 1'000; }
     int fd() const override { return -1; }
 
+    void keep_in_place() noexcept override { ADD_FAILURE() << "a watcher writes nothing in place"; }
     std::vector<support::Frame> frames() const { return support::parse_server_frames(output); }
 
     std::string output;

@@ -4,8 +4,8 @@
 // behind it), and records every byte written and every close. Bytes queued
 // in place are copied out only when the callback returns, as the real
 // connection sends them then, so a session that touches them afterwards is
-// caught; the Link contract (in place: inside this callback's input, never
-// before what was queued) is checked on every call. Used by
+// caught; net::Link itself checks where they lie (inside this callback's
+// input, never before what was queued), here as in the server. Used by
 // tests/app/ws_session_test.cpp and tests/fuzz/session_fuzz.cpp, so it needs
 // no GoogleTest: a broken contract aborts with a message.
 #pragma once
@@ -43,47 +43,36 @@ public:
         write(head);
         write(body);
     }
-    void write_in_place(std::span<uint8_t> bytes) override {
-        if (closing() || bytes.empty()) return;
-        require(bytes.data() >= input_.data() && bytes.data() + bytes.size() <= input_.data() + input_.size(),
-                "write_in_place outside the input of this callback");
-        require(in_place_.empty() || bytes.data() >= in_place_end(),
-                "write_in_place before the bytes queued in place already");
-        if (in_place_end() == bytes.data()) {
-            in_place_ = {in_place_.data(), in_place_.size() + bytes.size()};
-            return;
-        }
-        take_in_place();
-        in_place_ = bytes;
-    }
-    uint8_t* in_place_end() const override {
-        return in_place_.empty() ? nullptr : in_place_.data() + in_place_.size();
-    }
     size_t output_room() const override {
-        const size_t queued = in_place_.size();
+        const size_t queued = in_place_size();
         return queued < max_output_ ? max_output_ - queued : 0;
     }
     size_t output_pending() const override { return 0; }
     bool closing() const override { return closed_ || aborted_; }
     void expect_input(size_t total) override { expected_input_ = total; }
-    void close_after_flush() override { closed_ = true; }
+    void close_after_flush() override {
+        if (closing()) return;
+        take_in_place();  // what came before the close is sent; nothing after it
+        closed_ = true;
+    }
     void abort() override {
         aborted_ = true;
-        in_place_ = {};
+        take_in_place();
     }
     void set_deadline(int64_t monotonic_ms) override { deadline_ = monotonic_ms; }
     int64_t now_ms() const override { return now_; }
     int fd() const override { return -1; }
 
     // The host's side.
-    void begin_callback(std::span<uint8_t> input) { input_ = input; }
+    void begin_callback(std::span<uint8_t> input) { begin_input(input); }
     void end_callback() {
+        end_input();
         take_in_place();
-        input_ = {};
     }
+    // The run so far goes out, unless it was written after a close.
     void take_in_place() {
-        output_.append(reinterpret_cast<const char*>(in_place_.data()), in_place_.size());
-        in_place_ = {};
+        const std::span<uint8_t> run = net::Link::take_in_place();
+        if (!closing()) output_.append(reinterpret_cast<const char*>(run.data()), run.size());
     }
     std::string output_;
     size_t max_output_ = 4u << 20;
@@ -94,8 +83,7 @@ public:
     int64_t now_ = 1'000'000;
 
 private:
-    std::span<uint8_t> input_;
-    std::span<uint8_t> in_place_;
+    void keep_in_place() noexcept override { take_in_place(); }
 };
 
 inline app::WsConfig test_config() {

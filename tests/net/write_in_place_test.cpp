@@ -1,7 +1,8 @@
 // Connection::write_in_place: output that lies in the input leaves from there,
 // in order with write()s, and what the kernel does not take is kept. The
-// protocol answers each line in place (upper-cased), skips "-" lines, and
-// answers "!" lines with a copy, so adjacent, broken and mixed runs all occur.
+// protocol answers each line in place (upper-cased), skips "-" lines,
+// answers "!" lines with a copy, so adjacent, broken and mixed runs all occur,
+// and closes after a "." line (answered first), going on writing.
 #include "net/connection.h"
 
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@ private:
             }
             for (uint8_t& c : line) c = static_cast<uint8_t>(std::toupper(c));
             write_in_place(line);
+            if (line[0] == '.') close_after_flush();
         }
         return used;
     }
@@ -53,6 +55,7 @@ std::string model(std::string_view input) {
         }
         for (char& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         out += line;
+        if (line[0] == '.') break;
     }
     return out;
 }
@@ -80,6 +83,18 @@ TEST(WriteInPlace, AdjacentAnswersLeaveInOrder) {
 TEST(WriteInPlace, SkippedAndCopiedLinesKeepTheOrder) {
     std::string input = "a\n-x\nb\n!c\nd\ne\n-\n!f\n";
     EXPECT_EQ(round_trip(input, input.size()), "A\nB\ncopy:!c\nD\nE\ncopy:!f\n");
+}
+
+TEST(WriteInPlace, WhatIsWrittenBeforeACloseIsSentAndNothingAfterIt) {
+    // The protocol goes on writing in place, and with copies, after
+    // close_after_flush(): none of it may reach the peer, who sees the end.
+    const std::string input = "a\n.\nb\n!c\nd\n";
+    const std::string got = net_test::talk<InPlaceLines>([&](uint16_t port) {
+        Client client(port);
+        client.send(input);
+        return client.receive(100);  // ends at the server's close
+    });
+    EXPECT_EQ(got, "A\n.\n");
 }
 
 TEST(WriteInPlace, LinesSplitAcrossReadsAreAnsweredFromTheKeptInput) {
