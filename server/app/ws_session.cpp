@@ -55,15 +55,18 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
     size_t used = 0;
     if (phase_ == Phase::handshake) {
         used = handshake(input);
-        if (phase_ != Phase::open) return used;
+        if (phase_ != Phase::open || link_.closing()) return used;
     }
     if (phase_ == Phase::open) {
         awaiting_pong_ = false;
         link_.set_deadline(link_.now_ms() + config_.ping_interval_ms);
     }
-    while (used < input.size() && !link_.closing()) {
+    // Only a write() closes the link under us (no memory for the output, the
+    // peer gone), so where one may happen the loop asks; in place costs nothing.
+    while (used < input.size()) {
         if (stream_left_ > 0) {
             used += pass_on(input.subspan(used));
+            if (link_.closing()) break;  // the stream's end may bring the shutdown's close
             continue;
         }
         // Mid-message, a fragment may only fill what is left of the limit, so an
@@ -233,7 +236,7 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     message_opcode_ = Opcode::continuation;
     message_.clear();
     message_.release();  // give the memory back: messages can be large
-    return true;
+    return !link_.closing();
 }
 
 void WsSession::on_close_frame(std::span<const uint8_t> payload) noexcept {

@@ -60,7 +60,7 @@ private:
     void count_message() noexcept {
         if (config_.health != nullptr) ++config_.health->messages;
     }
-    // Handles one complete frame; false when the connection is failing.
+    // Handles one complete frame; false when the connection is failing or closed.
     bool on_frame(const websocket::DecodeResult& frame) noexcept;
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
     // A data frame whose header is in (at the start of `in`) but not all its
