@@ -5,7 +5,7 @@
 #   scripts/deps.sh test    + GoogleTest, clang's sanitizer runtime, groff (man page check)
 #   scripts/deps.sh client  + Emscripten
 #   scripts/deps.sh e2e     + Chromium and playwright-core (npm)
-#   scripts/deps.sh bench   + nginx, wrk, gnuplot and node for `make bench`
+#   scripts/deps.sh bench   + nginx, wrk, gnuplot, valgrind and node for `make bench`
 #   scripts/deps.sh all     everything `make check` uses
 set -euo pipefail
 want=${1:-all}
@@ -29,7 +29,8 @@ case $want in e2e|all|bench) need node nodejs
 case $want in bench) need nginx nginx-light
                      need wrk wrk
                      need gnuplot gnuplot-nox
-                     need taskset util-linux ;; esac
+                     need taskset util-linux
+                     need callgrind_annotate valgrind ;; esac
 
 if ((${#packages[@]})); then
     if command -v apt-get >/dev/null 2>&1; then

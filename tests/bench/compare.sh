@@ -8,9 +8,13 @@
 # machines swing a lot; compare medians of seven or more rounds.
 #
 #   BASE=<commit>       the build to compare against (required)
-#   COMPARE_ROUNDS=7    rounds per cell
+#   COMPARE_ROUNDS=7    rounds per cell (0: none, for the count below alone)
 #   COMPARE_SIZES="16 1024 65536"
 #   BENCH_DURATION=2s BENCH_WARMUP=500ms BENCH_CORE=0   as in run_bench.sh
+#   COMPARE_INSTRUCTIONS=1  then, per size, each build once under callgrind:
+#                       user-space instructions per echoed message (handshakes
+#                       included), a count that does not swing with the
+#                       machine as rates do (these VMs have no hardware counters)
 #
 # Only loopback; every process started here is stopped on exit.
 set -euo pipefail
@@ -74,6 +78,25 @@ rate() {  # rate NAME SIZE: messages per second of one run
     stop
     sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$line"
 }
+instructions() {  # instructions NAME SIZE: callgrind's instructions per message of one run
+    local log="$work/cg.log" out="$work/cg.out" i port="" line msgs total
+    rm -f "$log" "$out"
+    valgrind --tool=callgrind --callgrind-out-file="$out" "${binary[$1]}" --port 0 \
+        --registry "$work/registry/servers.json" --max-connections 20000 >"$log" 2>&1 &
+    server_pid=$!
+    for ((i = 0; i < 400; i++)); do
+        port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$log" 2>/dev/null | head -1) || true
+        [[ -n $port ]] && break
+        sleep 0.05
+    done
+    [[ -n $port ]] || { echo "compare: $1 under callgrind printed no port:" >&2; cat "$log" >&2; return 1; }
+    line=$("$bin/loadgen" --mode ws --port "$port" --pid "$server_pid" --warmup 0ms --duration 3s \
+        --connections 100 --size "$2" --inflight 16)
+    stop
+    msgs=$(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' <<<"$line")
+    total=$(callgrind_annotate "$out" 2>/dev/null | sed -n 's/^ *\([0-9,]*\) .*PROGRAM TOTALS.*/\1/p' | tr -d ,)
+    awk -v t="$total" -v m="$msgs" 'BEGIN { printf "%.0f", t / m }'
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 mkdir -p "$work/registry"
@@ -93,5 +116,11 @@ for size in "${sizes[@]}"; do
         printf '%-6s %-5s %10s %10s %10s %8s %8s\n' "$size" "$round" "${got[tcp]}" "${got[base]}" "${got[head]}" \
             "$ratio_base" "$ratio_head"
     done
-    printf '%-6s median %31s %8s %8s\n' "$size" "" "$(median <"$work/base-$size")" "$(median <"$work/head-$size")"
+    ((rounds > 0)) && printf '%-6s median %31s %8s %8s\n' "$size" "" "$(median <"$work/base-$size")" "$(median <"$work/head-$size")"
+done
+
+[[ ${COMPARE_INSTRUCTIONS:-0} == 1 ]] || exit 0
+printf '%-6s %-26s %10s %10s\n' size "instructions per message" base head
+for size in "${sizes[@]}"; do
+    printf '%-6s %-26s %10s %10s\n' "$size" callgrind "$(instructions base "$size")" "$(instructions head "$size")"
 done
