@@ -46,22 +46,24 @@ git -C "$root" worktree add --detach "$work/base" "$base" >/dev/null 2>&1
 make -C "$work/base" -s -j2 ws-server >/dev/null
 declare -A binary=([tcp]="$bin/tcp_echo" [base]="$work/base/ws-server" [head]="$root/ws-server")
 
-start() {  # start NAME: sets server_pid and server_port
-    local log="$work/$1.log" i port=""
+start() {  # start NAME [RUNNER...]: sets server_pid and server_port (RUNNER default: taskset on the core)
+    local name=$1 log="$work/$1.log" i port=""
+    shift
+    (($#)) || set -- taskset -c "$core"
     rm -f "$log"
-    if [[ $1 == tcp ]]; then
-        taskset -c "$core" "${binary[tcp]}" >"$log" 2>&1 &
+    if [[ $name == tcp ]]; then
+        "$@" "${binary[tcp]}" >"$log" 2>&1 &
     else
-        taskset -c "$core" "${binary[$1]}" --port 0 --registry "$work/registry/servers.json" \
+        "$@" "${binary[$name]}" --port 0 --registry "$work/registry/servers.json" \
             --max-connections 20000 >"$log" 2>&1 &
     fi
     server_pid=$!
-    for ((i = 0; i < 200; i++)); do
+    for ((i = 0; i < 400; i++)); do  # up to 10 s: under valgrind a start takes a second or two
         port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$log" 2>/dev/null | head -1) || true
         [[ -n $port ]] && break
         sleep 0.025
     done
-    [[ -n $port ]] || { echo "compare: $1 printed no port:" >&2; cat "$log" >&2; return 1; }
+    [[ -n $port ]] || { echo "compare: $name printed no port:" >&2; cat "$log" >&2; return 1; }
     server_port=$port
 }
 stop() {
@@ -79,18 +81,10 @@ rate() {  # rate NAME SIZE: messages per second of one run
     sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$line"
 }
 instructions() {  # instructions NAME SIZE: callgrind's instructions per message of one run
-    local log="$work/cg.log" out="$work/cg.out" i port="" line msgs total
-    rm -f "$log" "$out"
-    valgrind --tool=callgrind --callgrind-out-file="$out" "${binary[$1]}" --port 0 \
-        --registry "$work/registry/servers.json" --max-connections 20000 >"$log" 2>&1 &
-    server_pid=$!
-    for ((i = 0; i < 400; i++)); do
-        port=$(sed -n 's/.*listening on port \([0-9][0-9]*\).*/\1/p' "$log" 2>/dev/null | head -1) || true
-        [[ -n $port ]] && break
-        sleep 0.05
-    done
-    [[ -n $port ]] || { echo "compare: $1 under callgrind printed no port:" >&2; cat "$log" >&2; return 1; }
-    line=$("$bin/loadgen" --mode ws --port "$port" --pid "$server_pid" --warmup 0ms --duration 3s \
+    local out="$work/cg.out" line msgs total
+    rm -f "$out"
+    start "$1" valgrind --tool=callgrind --callgrind-out-file="$out"
+    line=$("$bin/loadgen" --mode ws --port "$server_port" --pid "$server_pid" --warmup 0ms --duration 3s \
         --connections 100 --size "$2" --inflight 16)
     stop
     msgs=$(sed -n 's/.* msgs=\([0-9]*\).*/\1/p' <<<"$line")
