@@ -30,8 +30,8 @@ using websocket::Opcode;
 
 namespace {
 
-bool is_data(Opcode opcode) {
-    return opcode == Opcode::text || opcode == Opcode::binary || opcode == Opcode::continuation;
+bool is_data(Opcode opcode) {  // continuation (0), text (1) or binary (2); the decoder let no other below 8 through
+    return static_cast<uint8_t>(opcode) <= static_cast<uint8_t>(Opcode::binary);
 }
 
 }  // namespace
@@ -69,15 +69,15 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
             if (link_.closing()) break;  // the stream's end may bring the shutdown's close
             continue;
         }
-        // Mid-message, a fragment may only fill what is left of the limit, so an
-        // oversized one is refused from its header instead of being buffered.
-        // Control frames (at most 125 bytes) may still come between fragments.
-        uint64_t left = config_.max_message > message_.size() ? config_.max_message - message_.size() : 0;
-        uint64_t room = std::max<uint64_t>(left, 125);
-        auto frame = websocket::decode_frame(input.subspan(used), room, websocket::Unmask::later);
+        // A data frame may only fill what is left of the message's limit, so an
+        // oversized one is refused from its header (1009) instead of being
+        // buffered; the decoder bounds control frames by their own 125 bytes.
+        assert(message_.size() <= config_.max_message && "each fragment kept fitted in what was left");
+        const uint64_t left = config_.max_message - message_.size();
+        auto frame = websocket::decode_frame(input.subspan(used), left, websocket::Unmask::later);
         if (frame.status == Decode::need_more) {
             // What can be judged before the frame is complete is judged now.
-            if (frame.header_in && is_data(frame.opcode) && !judge_partial(input.subspan(used), frame)) break;
+            if (frame.header_in && is_data(frame.opcode) && !judge_partial(frame)) break;
             // Until its header is complete a frame may yet be streamed, so
             // only then is room for all of it worth asking for.
             if (start_stream(input.subspan(used), frame)) used = input.size();
@@ -90,7 +90,7 @@ size_t WsSession::on_input(std::span<uint8_t> input) noexcept {
         }
         unmask_for_echo(frame);
         used += frame.consumed;
-        if (!on_frame(frame)) break;
+        if (!(is_data(frame.opcode) ? on_data_frame(frame) : on_control_frame(frame))) break;
     }
     return used;
 }
@@ -138,12 +138,12 @@ void WsSession::answer_health(const http::Request& request) noexcept {
     link_.close_after_flush();
 }
 
-bool WsSession::on_frame(const websocket::DecodeResult& frame) noexcept {
+bool WsSession::on_control_frame(const websocket::DecodeResult& frame) noexcept {
     switch (frame.opcode) {
     case Opcode::text:
     case Opcode::binary:
     case Opcode::continuation:
-        return on_data_frame(frame);
+        break;  // on_data_frame()'s
     case Opcode::ping:
         // Until the peer's close arrives, pings are answered (§5.5.2), even after ours.
         if (phase_ == Phase::open || phase_ == Phase::closing) echo_in_place(Opcode::pong, frame.payload);
@@ -163,15 +163,8 @@ bool WsSession::refuse_sequence() noexcept {
     return false;
 }
 
-bool WsSession::judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept {
-    const uint64_t payload_size = frame.frame_size - static_cast<uint64_t>(frame.payload.data() - in.data());
-    return check_sequence(frame) && check_size(payload_size) && check_text_so_far(frame);
-}
-
-bool WsSession::check_size(uint64_t payload_size) noexcept {
-    if (message_.size() + payload_size <= config_.max_message) return true;
-    fail(1009, "message exceeds the size limit");
-    return false;
+bool WsSession::judge_partial(const websocket::DecodeResult& frame) noexcept {
+    return check_sequence(frame) && check_text_so_far(frame);
 }
 
 bool WsSession::check_text_so_far(const websocket::DecodeResult& frame) noexcept {
@@ -198,13 +191,15 @@ bool WsSession::on_data_frame(const websocket::DecodeResult& frame) noexcept {
     if (!check_sequence(frame)) return false;
     const bool continuing = message_opcode_ != Opcode::continuation;
     const Opcode opcode = continuing ? message_opcode_ : frame.opcode;
-    if (!check_size(frame.payload.size())) return false;
-    // What arrived in earlier reads was checked then (check_text_so_far).
-    const size_t checked = std::exchange(text_checked_, 0);
-    assert(checked <= frame.payload.size());
-    if (opcode == Opcode::text && !utf8_.feed(frame.payload.data() + checked, frame.payload.size() - checked)) {
-        fail(1007, "text message is not valid UTF-8");
-        return false;
+    // Its size was checked by the decoder (the room left in the message).
+    if (opcode == Opcode::text) {
+        // What arrived in earlier reads was checked then (check_text_so_far).
+        const size_t checked = std::exchange(text_checked_, 0);
+        assert(checked <= frame.payload.size());
+        if (!utf8_.feed(frame.payload.data() + checked, frame.payload.size() - checked)) {
+            fail(1007, "text message is not valid UTF-8");
+            return false;
+        }
     }
     // The message's buffer grows with its fragments (doubling), and not
     // past --max-memory for all buffers together.

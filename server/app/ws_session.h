@@ -60,13 +60,13 @@ private:
     void count_message() noexcept {
         if (config_.health != nullptr) ++config_.health->messages;
     }
-    // Handles one complete frame; false when the connection is failing or closed.
-    bool on_frame(const websocket::DecodeResult& frame) noexcept;
+    // Handle one complete frame; false when the connection is failing or closed.
     bool on_data_frame(const websocket::DecodeResult& frame) noexcept;
-    // A data frame whose header is in (at the start of `in`) but not all its
-    // payload: what can be judged already is, in the order used for a whole
-    // frame, so a rule broken gives the same close however the input is cut.
-    bool judge_partial(std::span<const uint8_t> in, const websocket::DecodeResult& frame) noexcept;
+    bool on_control_frame(const websocket::DecodeResult& frame) noexcept;
+    // A data frame whose header is in but not all its payload: what can be
+    // judged already is, in the order used for a whole frame, so a rule
+    // broken gives the same close however the input is cut.
+    bool judge_partial(const websocket::DecodeResult& frame) noexcept;
     // The fragmentation rules (1002): a continuation exactly when a message
     // is in progress. Inline, as every data frame asks.
     bool check_sequence(const websocket::DecodeResult& frame) noexcept {
@@ -74,8 +74,6 @@ private:
         return (frame.opcode == websocket::Opcode::continuation) == in_message || refuse_sequence();
     }
     bool refuse_sequence() noexcept;  // fails with the rule broken; false
-    // The message with this frame's payload fits in max_message (else 1009).
-    bool check_size(uint64_t payload_size) noexcept;
     // For a text frame still arriving: validates the payload that has come
     // (still masked) beyond what was checked already (1007 at the first bad byte).
     bool check_text_so_far(const websocket::DecodeResult& frame) noexcept;

@@ -2,9 +2,9 @@
 // pong, close, all three payload length forms. Refused (close 1002): RSV bits
 // (no extensions are negotiated), reserved opcodes, unmasked client frames,
 // fragmented or >125-byte control frames, 64-bit lengths with the top bit set,
-// lengths not in the minimal number of bytes (§5.2 says MUST). Frames over
-// max_payload: close 1009, decided from the header alone so an oversized frame
-// is never buffered. A frame is decoded once it has fully arrived, its payload
+// lengths not in the minimal number of bytes (§5.2 says MUST). Data frames
+// over max_payload: close 1009, decided from the header alone so an oversized
+// frame is never buffered. A frame is decoded once it has fully arrived, its payload
 // unmasked in place or left for the caller to unmask where it wants it; before
 // that, once the header is in, its fields and the payload so far are reported
 // (a caller may pass a payload on as it arrives).
@@ -76,7 +76,7 @@ DecodeResult decode_frame(std::span<uint8_t> in, uint64_t max_payload, Unmask wh
         length = load_be(&in[2], 8);
         if (length <= 0xffff) return bad(1002, "payload length not in the minimal number of bytes");
     }
-    if (length > max_payload) return bad(1009, "frame payload over the message size limit");
+    if (length > max_payload && op < 8) return bad(1009, "frame payload over the message size limit");
 
     size_t header_size = 2 + length_size + kMaskSize;
     if (in.size() < header_size || in.size() - header_size < length) {

@@ -33,8 +33,9 @@ struct DecodeResult {
 };
 
 // Decodes one client frame from the start of `in` once it has fully arrived
-// (else need_more; but a header announcing a payload > max_payload is `bad`
-// 1009 immediately, without waiting for the payload). Header rules are checked
+// (else need_more; but a data frame's header announcing a payload >
+// max_payload is `bad` 1009 immediately, without waiting for the payload;
+// control frames have their own bound, 125 bytes, 1002). Header rules are checked
 // as soon as the bytes they concern are in, so a bad first byte is reported
 // without waiting for the rest. The fragmentation sequence and UTF-8 of text
 // are the session's business, not checked here.

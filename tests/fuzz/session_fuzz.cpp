@@ -131,11 +131,10 @@ struct Model {
         if (!(op <= 2 || (op >= 8 && op <= 10))) return fail(1002), false;
         if (!masked) return fail(1002), false;
         if (control && (!fin || announced > 125)) return fail(1002), false;
-        if (announced > std::max<uint64_t>(left, 125)) return fail(1009), false;
+        if (!control && announced > left) return fail(1009), false;
         if (!control) {
             if (op == 0 && !in_message) return fail(1002), false;
             if (op != 0 && in_message) return fail(1002), false;
-            if (message.size() + announced > max_message) return fail(1009), false;
             if (header_only) return false;  // the rest never comes: the input ends here
             const uint8_t opcode = op == 0 ? message_opcode : op;
             message += payload;
