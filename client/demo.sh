@@ -2,7 +2,7 @@
 # make demo: registry-http on http://localhost:5173/ and three ws-servers, as
 # in the prototype's README, in one terminal. Ctrl+C (or SIGTERM) stops them
 # all and waits for each, so every server has removed its registry entry
-# before this script exits. The registry is the default one
+# before this script exits (it exits 1 and says so when one did not exit 0). The registry is the default one
 # (~/.peer-plan/servers.json) unless PEER_PLAN_REGISTRY says otherwise;
 # PEER_PLAN_DEMO_PORT changes the HTTP port, PEER_PLAN_DEMO_BIN the folder
 # of the two programs (default: the checkout's root, where `make` puts them).
@@ -24,18 +24,32 @@ fifos=$(mktemp -d "${TMPDIR:-/tmp}/peer-plan-demo.XXXXXX")
 # echo that can neither kill us nor complain when stdout is gone.
 say() { echo "$@" 2>/dev/null; }
 
+# Each server runs in a process group of its own (start), so a Ctrl+C in the
+# terminal reaches this script alone and this is each server's one stop
+# signal: a second one stops a server at once, cutting short its wait for the
+# registry's lock (docs/protocol.md), and its entry would stay behind. A
+# further Ctrl+C (or signal) while they stop is passed on: stop now.
 stop() {
     trap '' PIPE
-    trap - INT TERM HUP QUIT
+    trap 'kill -TERM "${pids[@]}" 2>/dev/null' INT TERM HUP QUIT
     say
     say "Stopping ${#pids[@]} processes..."
-    # Ctrl+C already reached them through the terminal; SIGTERM covers `kill`.
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+    kill -TERM "${pids[@]}" 2>/dev/null
+    local code=${1:-0} pid status
+    for pid in "${pids[@]}"; do
+        # A trapped signal ends `wait` early (status over 128) while the
+        # process may still run: then it is waited for again.
+        while wait "$pid" 2>/dev/null; status=$?; ((status > 128)) && kill -0 "$pid" 2>/dev/null; do :; done
+        ((status == 0)) || code=1
+    done
     for pid in "${readers[@]}"; do kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
     rm -rf "$fifos"
-    say "All stopped; their registry entries are removed."
-    exit "${1:-0}"
+    if ((code == 0)); then
+        say "All stopped; their registry entries are removed."
+    else
+        say "Stopped; one or more did not exit cleanly (see above): an entry left behind is dropped by the next server to start."
+    fi
+    exit "$code"
 }
 trap stop INT TERM HUP QUIT PIPE
 
@@ -45,8 +59,10 @@ start() {
     local name=$1
     shift
     mkfifo "$fifos/$name"
+    set -m  # job control for this one command: a process group of its own (see stop)
     "$@" >"$fifos/$name" &
     pids+=($!)
+    set +m
     local fd line
     exec {fd}<"$fifos/$name"
     if ! IFS= read -r -u "$fd" line; then

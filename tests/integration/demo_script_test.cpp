@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "harness.h"
 #include "json/reader.h"
@@ -99,6 +101,15 @@ protected:
         ASSERT_EQ(::mkdir(dir_.file("registry").c_str(), 0700), 0);
         ASSERT_EQ(::mkdir(dir_.file("tmp").c_str(), 0700), 0);
     }
+    // The pids of the registry's entries (the demo's ws-servers).
+    std::vector<pid_t> entry_pids() {
+        std::vector<pid_t> pids;
+        auto document = json::parse(read_file(dir_.file("registry/servers.json")));
+        if (!document.ok()) return pids;
+        for (const json::Value& e : document.value().find("servers")->as_array())
+            pids.push_back(static_cast<pid_t>(e.find("pid")->as_int().value_or(0)));
+        return pids;
+    }
     size_t entries() {
         if (!std::filesystem::exists(dir_.file("registry/servers.json"))) return 0;
         auto document = json::parse(read_file(dir_.file("registry/servers.json")));
@@ -132,6 +143,36 @@ TEST_F(DemoScript, StopsCleanlyWhenItsPipeIsGoneBeforeTheSignal) {
     EXPECT_TRUE(demo.group_gone());
     EXPECT_TRUE(tmp_empty());
     EXPECT_EQ(entries(), 0u) << read_file(dir_.file("registry/servers.json"));
+}
+
+// Ctrl+C in a terminal: SIGINT reaches the terminal's whole foreground
+// group, and then the script's own stop follows. A server must get one stop
+// signal, not two: a further one cuts its wait for the registry lock short
+// and leaves its entry behind (found: 2 of 3 entries left). The test holds
+// the lock until the script has begun to stop, so all three servers are
+// still waiting for it when the script's stop comes.
+TEST_F(DemoScript, CtrlCInATerminalRemovesEveryEntry) {
+    Demo demo(dir_);
+    ASSERT_TRUE(demo.read_until("Ctrl+C stops everything."));
+    const std::vector<pid_t> servers = entry_pids();
+    ASSERT_EQ(servers.size(), 3u);
+    struct Reaper {  // the servers, should they have left the demo's group
+        const std::vector<pid_t>& pids;
+        ~Reaper() {
+            for (pid_t pid : pids) ::kill(pid, SIGKILL);
+        }
+    } reaper{servers};
+    UniqueFd lock(::open(dir_.file("registry/servers.json.lock").c_str(), O_RDWR | O_CLOEXEC));
+    ASSERT_TRUE(lock);
+    ASSERT_EQ(::flock(lock.get(), LOCK_EX), 0);
+    ::kill(-demo.pid(), SIGINT);
+    ASSERT_TRUE(demo.read_until("Stopping "));
+    lock.reset();
+    EXPECT_EQ(demo.wait_exit(), 0) << read_file(dir_.file("demo.err"));
+    EXPECT_TRUE(demo.group_gone());
+    EXPECT_EQ(entries(), 0u) << read_file(dir_.file("demo.err"));
+    for (pid_t pid : servers) EXPECT_NE(::kill(pid, 0), 0) << "server " << pid << " still runs";
+    EXPECT_TRUE(tmp_empty());
 }
 
 }  // namespace
