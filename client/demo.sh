@@ -2,7 +2,8 @@
 # make demo: registry-http on http://localhost:5173/ and three ws-servers, as
 # in the prototype's README, in one terminal. Ctrl+C (or SIGTERM) stops them
 # all and waits for each, so every server has removed its registry entry
-# before this script exits (it exits 1 and says so when one did not exit 0). The registry is the default one
+# before this script exits (it exits 1 and says so when one did not exit 0).
+# The registry is the default one
 # (~/.peer-plan/servers.json) unless PEER_PLAN_REGISTRY says otherwise;
 # PEER_PLAN_DEMO_PORT changes the HTTP port, PEER_PLAN_DEMO_BIN the folder
 # of the two programs (default: the checkout's root, where `make` puts them).
